@@ -1,0 +1,102 @@
+package io.manchete.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real Infinispan Server 16 in its own JVM, with the classpath that {@code deploy/infinispan-server}
+ * resolved (kept apart from the Quarkus BOM's client version). One node, local cache container, bound
+ * to 127.0.0.1.
+ */
+public final class InfinispanServer implements AutoCloseable {
+    private final int port;
+    private final Path serverRoot;
+    private final ProjectLayout layout;
+    private ManagedProcess process;
+
+    public InfinispanServer(ProjectLayout layout, int port, Path serverRoot) {
+        this.layout = layout;
+        this.port = port;
+        this.serverRoot = serverRoot;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code host:port} for {@code quarkus.infinispan-client.hosts}. */
+    public String hosts() {
+        return "127.0.0.1:" + port;
+    }
+
+    public InfinispanServer start() {
+        Path classpath = layout.infinispanClasspath();
+        if (!Files.isDirectory(classpath)) {
+            throw new IllegalStateException("no Infinispan Server classpath at " + classpath
+                    + ": build it with ./mvnw -q -pl deploy/infinispan-server generate-resources");
+        }
+        if (Ports.listening(port)) {
+            throw new IllegalStateException("port " + port + " is taken: is another Infinispan running? Pick another with --infinispan-port");
+        }
+        Path conf = serverRoot.resolve("conf");
+        try {
+            Files.createDirectories(serverRoot.resolve("lib"));
+            Files.createDirectories(conf);
+            for (String file : List.of("infinispan.xml", "log4j2.xml")) {
+                Files.copy(layout.infinispanConf().resolve(file), conf.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lay out the Infinispan server root " + serverRoot, e);
+        }
+        List<String> command = new ArrayList<>(List.of(
+                ManagedProcess.javaBinary(),
+                "-Xms64m", "-Xmx" + System.getProperty("manchete.infinispan.heap", "512m"),
+                "-XX:+UseSerialGC",
+                "-Djava.net.preferIPv4Stack=true",
+                "-Dinfinispan.bind.address=127.0.0.1",
+                "-Dinfinispan.bind.port=" + port,
+                "-Dlog4j2.configurationFile=" + conf.resolve("log4j2.xml"),
+                "-cp", classpath + "/*",
+                "org.infinispan.server.Bootstrap",
+                "-s", serverRoot.toString(),
+                "-c", "infinispan.xml"));
+        process = ManagedProcess.start("infinispan", command, serverRoot, serverRoot.resolve("server.log"));
+        process.awaitReady(this::started, Duration.ofSeconds(90));
+        return this;
+    }
+
+    private boolean started() {
+        if (!Ports.listening(port)) {
+            return false;
+        }
+        try {
+            return Files.readString(process.log()).contains("ISPN080001");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    /** kill -9, for failure tests. */
+    public void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+}
