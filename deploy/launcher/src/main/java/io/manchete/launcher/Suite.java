@@ -1,0 +1,227 @@
+package io.manchete.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The whole of Manchete on one machine, each part its own process: Infinispan Server, PostgreSQL
+ * (local or embedded), page-, content- and comments-service, and the gateway. Used by
+ * {@code ./manchete up}, the end-to-end tests and the benchmark.
+ */
+public final class Suite implements AutoCloseable {
+
+    /** How to run the suite. {@code databasePrefix} keeps test runs apart from the local site's data. */
+    public record Options(int gatewayPort, int pagePort, int contentPort, int commentsPort, int infinispanPort,
+                          String databasePrefix, DemoData.Size demoSize, Path stateDir,
+                          Map<String, Map<String, String>> overrides, List<String> jvmOptions) {
+
+        public static Options localDefaults(ProjectLayout layout) {
+            return new Options(8080, 8081, 8082, 8083, 11222, "", DemoData.Size.standard(),
+                    layout.stateDir(), Map.of(), defaultJvmOptions());
+        }
+
+        /** Free ports, databases named {@code <prefix>_pages} etc., a small data set: for tests. */
+        public static Options forTests(Path stateDir, String prefix, DemoData.Size size) {
+            return new Options(Ports.freePort(), Ports.freePort(), Ports.freePort(), Ports.freePort(), Ports.freePort(),
+                    prefix, size, stateDir, Map.of(), defaultJvmOptions());
+        }
+
+        public Options withOverrides(Map<String, Map<String, String>> more) {
+            return new Options(gatewayPort, pagePort, contentPort, commentsPort, infinispanPort, databasePrefix,
+                    demoSize, stateDir, more, jvmOptions);
+        }
+
+        static List<String> defaultJvmOptions() {
+            String env = System.getenv("MANCHETE_JAVA_OPTS");
+            if (env != null && !env.isBlank()) {
+                return List.of(env.trim().split("\\s+"));
+            }
+            return List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
+        }
+
+        String database(String name) {
+            return databasePrefix.isEmpty() ? name : databasePrefix + "_" + name;
+        }
+    }
+
+    private final ProjectLayout layout;
+    private final Options options;
+    private final Progress progress;
+    private final Map<String, ServiceSpec> specs = new LinkedHashMap<>();
+    private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
+    private Postgres postgres;
+    private InfinispanServer infinispan;
+
+    public Suite(ProjectLayout layout, Options options, Progress progress) {
+        this.layout = layout;
+        this.options = options;
+        this.progress = progress;
+        specs.put("page", new ServiceSpec("page", "page-service", options.pagePort(), options.database("pages")));
+        specs.put("content", new ServiceSpec("content", "content-service", options.contentPort(), options.database("content")));
+        specs.put("comments", new ServiceSpec("comments", "comments-service", options.commentsPort(), options.database("comments")));
+        specs.put("gateway", new ServiceSpec("gateway", "gateway", options.gatewayPort(), null));
+    }
+
+    public Suite start() {
+        checkBuilt();
+        checkPortsFree();
+        progress.step("postgres", "looking for PostgreSQL at 127.0.0.1:5432 …");
+        postgres = Postgres.obtain(options.stateDir().resolve("pgdata"));
+        progress.step("postgres", (postgres.embedded() ? "embedded PostgreSQL" : "PostgreSQL") + " on "
+                + postgres.host() + ":" + postgres.port());
+        for (ServiceSpec spec : specs.values()) {
+            if (spec.hasDatabase()) {
+                postgres.createDatabase(spec.database());
+            }
+        }
+        progress.step("infinispan", "starting Infinispan Server …");
+        infinispan = new InfinispanServer(layout, options.infinispanPort(), options.stateDir().resolve("infinispan"))
+                .start();
+        progress.step("infinispan", "ready on " + infinispan.hosts());
+
+        List<CompletableFuture<Void>> services = new ArrayList<>();
+        for (String name : List.of("page", "content", "comments")) {
+            services.add(CompletableFuture.runAsync(() -> startService(specs.get(name))));
+        }
+        joinAll(services);
+
+        DemoData demo = new DemoData(options.demoSize());
+        if (options.demoSize().articles() > 0) {
+            if (demo.loaded(postgres, specs)) {
+                progress.step("demo-data", "already there, kept");
+            } else {
+                progress.step("demo-data", "loading " + options.demoSize() + " …");
+                long t0 = System.nanoTime();
+                demo.load(postgres, specs);
+                progress.step("demo-data", String.format("loaded in %.1f s", (System.nanoTime() - t0) / 1e9));
+            }
+        }
+        startService(specs.get("gateway"));
+        return this;
+    }
+
+    private void startService(ServiceSpec spec) {
+        progress.step(spec.name(), "starting on " + spec.baseUrl() + " …");
+        List<String> command = new ArrayList<>();
+        command.add(ManagedProcess.javaBinary());
+        command.addAll(options.jvmOptions());
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("quarkus.http.port", Integer.toString(spec.port()));
+        props.put("quarkus.http.host", "127.0.0.1");
+        if (spec.hasDatabase()) {
+            props.put("quarkus.datasource.username", postgres.user());
+            props.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(spec.database()));
+            props.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(spec.database()));
+        }
+        props.put("quarkus.infinispan-client.hosts", infinispan.hosts());
+        for (String upstream : List.of("page", "content", "comments", "gateway")) {
+            props.put("manchete.services." + upstream + ".url", specs.get(upstream).baseUrl());
+        }
+        props.putAll(options.overrides().getOrDefault(spec.name(), Map.of()));
+        props.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(layout.serviceJar(spec.module()).toString());
+        Path dir = options.stateDir().resolve(spec.name());
+        ManagedProcess process = ManagedProcess.start(spec.name(), command, dir, dir.resolve(spec.name() + ".log"));
+        synchronized (processes) {
+            processes.put(spec.name(), process);
+        }
+        process.awaitReady(() -> Http.status(spec.baseUrl() + "/q/health/ready") == 200, Duration.ofSeconds(120));
+        progress.step(spec.name(), "ready on " + spec.baseUrl() + "  (log: " + process.log() + ")");
+    }
+
+    private void checkBuilt() {
+        List<String> missing = new ArrayList<>();
+        for (ServiceSpec spec : specs.values()) {
+            if (!Files.isRegularFile(layout.serviceJar(spec.module()))) {
+                missing.add(spec.module());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("not built: " + missing + " (run ./mvnw -DskipTests package)");
+        }
+    }
+
+    private void checkPortsFree() {
+        for (ServiceSpec spec : specs.values()) {
+            if (Ports.listening(spec.port())) {
+                throw new IllegalStateException("port " + spec.port() + " (" + spec.name()
+                        + ") is already in use: is Manchete already running? Stop it or choose other ports.");
+            }
+        }
+    }
+
+    private static void joinAll(List<CompletableFuture<Void>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    public ServiceSpec service(String name) {
+        return specs.get(name);
+    }
+
+    public String gatewayUrl() {
+        return specs.get("gateway").baseUrl();
+    }
+
+    public Postgres postgres() {
+        return postgres;
+    }
+
+    public InfinispanServer infinispan() {
+        return infinispan;
+    }
+
+    public ManagedProcess process(String name) {
+        return processes.get(name);
+    }
+
+    /** Restarts a stopped or killed service with the same settings, waiting until it is ready. */
+    public void restart(String name) {
+        ManagedProcess old = processes.get(name);
+        if (old != null) {
+            old.close();
+        }
+        startService(specs.get(name));
+    }
+
+    /** Drops the suite's databases: for test runs with a {@link Options#databasePrefix()}. */
+    public void dropDatabases() {
+        if (postgres != null && !options.databasePrefix().isEmpty()) {
+            for (ServiceSpec spec : specs.values()) {
+                if (spec.hasDatabase()) {
+                    postgres.dropDatabase(spec.database());
+                }
+            }
+        }
+    }
+
+    /** Stops everything it started, gateway first, Infinispan and an embedded PostgreSQL last. */
+    @Override
+    public void close() {
+        for (String name : List.of("gateway", "page", "content", "comments")) {
+            ManagedProcess p = processes.get(name);
+            if (p != null) {
+                progress.step(name, "stopping");
+                p.close();
+            }
+        }
+        if (infinispan != null) {
+            progress.step("infinispan", "stopping");
+            infinispan.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}
