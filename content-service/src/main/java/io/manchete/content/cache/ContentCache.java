@@ -1,0 +1,127 @@
+package io.manchete.content.cache;
+
+import io.manchete.commons.reactive.OnContext;
+import io.manchete.content.config.ContentConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.infinispan.client.Remote;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.infinispan.client.hotrod.RemoteCache;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The service's two Infinispan caches over Hot Rod. Every call is bounded by
+ * {@code manchete.content.cache.timeout}, comes back on the caller's Vert.x context
+ * ({@link OnContext}) and never fails: a broken or slow Infinispan reads as a miss (and writes are
+ * dropped), so the caller falls back to the database. Reads are counted in
+ * {@code manchete.cache.requests{cache, result=hit|miss}}.
+ */
+@ApplicationScoped
+public class ContentCache {
+    private static final Logger LOG = Logger.getLogger(ContentCache.class);
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final Map<Store, RemoteCache<String, String>> caches = new EnumMap<>(Store.class);
+    private final Map<Store, Counter> hits = new EnumMap<>(Store.class);
+    private final Map<Store, Counter> misses = new EnumMap<>(Store.class);
+    private final long timeoutMillis;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    public ContentCache(@Remote(Store.ARTICLES_NAME) RemoteCache<String, String> articles,
+            @Remote(Store.FRAGMENTS_NAME) RemoteCache<String, String> fragments,
+            ContentConfig config, MeterRegistry registry) {
+        caches.put(Store.ARTICLES, articles);
+        caches.put(Store.FRAGMENTS, fragments);
+        for (Store store : Store.values()) {
+            hits.put(store, counter(registry, store, "hit"));
+            misses.put(store, counter(registry, store, "miss"));
+        }
+        this.timeoutMillis = Math.max(1, config.cache().timeout().toMillis());
+    }
+
+    private static Counter counter(MeterRegistry registry, Store store, String result) {
+        return Counter.builder("manchete.cache.requests")
+                .description("Cache look-ups by result")
+                .tag("cache", store.cacheName())
+                .tag("result", result)
+                .register(registry);
+    }
+
+    /** The value, or null on a miss or when Infinispan cannot answer in time. */
+    public Uni<String> get(Store store, String key) {
+        return call(store, "get", () -> caches.get(store).getAsync(key))
+                .invoke(value -> (value == null ? misses : hits).get(store).increment());
+    }
+
+    /** The values found (missing keys absent); empty when Infinispan cannot answer in time. */
+    public Uni<Map<String, String>> getAll(Store store, Set<String> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return call(store, "getAll", () -> caches.get(store).getAllAsync(keys))
+                .map(found -> found == null ? Map.<String, String>of() : found)
+                .invoke(found -> {
+                    hits.get(store).increment(found.size());
+                    misses.get(store).increment(keys.size() - found.size());
+                });
+    }
+
+    public Uni<Void> put(Store store, String key, String value, Duration lifespan) {
+        return call(store, "put", () -> caches.get(store).putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS))
+                .replaceWithVoid();
+    }
+
+    /** Stores unless a value is there already: a read filling a miss never overwrites a writer's fresh value. */
+    public Uni<Void> putIfAbsent(Store store, String key, String value, Duration lifespan) {
+        return call(store, "putIfAbsent",
+                () -> caches.get(store).putIfAbsentAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> remove(Store store, String key) {
+        return call(store, "remove", () -> caches.get(store).removeAsync(key)).replaceWithVoid();
+    }
+
+    /**
+     * True when both caches answer within the timeout (a plain read of a key nobody writes; not
+     * counted as a cache request).
+     */
+    public Uni<Boolean> reachable() {
+        return Uni.combine().all().unis(ping(Store.ARTICLES), ping(Store.FRAGMENTS)).with((a, f) -> a && f);
+    }
+
+    private Uni<Boolean> ping(Store store) {
+        return OnContext.await(() -> caches.get(store).getAsync("ping:readiness").orTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
+                .map(ignored -> true)
+                .onFailure().recoverWithItem(false);
+    }
+
+    private <T> Uni<T> call(Store store, String operation, Supplier<CompletableFuture<T>> action) {
+        return OnContext.await(() -> action.get().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
+                .onFailure().recoverWithItem(failure -> {
+                    trouble(store, operation, failure);
+                    return null;
+                });
+    }
+
+    private void trouble(Store store, String operation, Throwable failure) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        String message = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+            LOG.warnf("Infinispan %s on %s failed, using the database instead: %s", operation, store.cacheName(), message);
+        } else {
+            LOG.debugf("Infinispan %s on %s failed: %s", operation, store.cacheName(), message);
+        }
+    }
+}
