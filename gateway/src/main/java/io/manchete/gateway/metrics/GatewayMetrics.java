@@ -1,0 +1,50 @@
+package io.manchete.gateway.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's own timers. Tag values are bounded (services, slot names from the layouts, a few
+ * outcomes, routes, statuses); timers are looked up once and kept.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+    public static final String FRAGMENT_DURATION = "manchete.fragment.duration";
+    public static final String PAGE_DURATION = "manchete.page.duration";
+
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void fragment(String service, String slot, String outcome, long nanos) {
+        String key = "f\u0000" + service + '\u0000' + slot + '\u0000' + outcome;
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder(FRAGMENT_DURATION)
+                    .description("Time to fetch one upstream fragment (or layout)")
+                    .tag("service", service).tag("slot", slot).tag("outcome", outcome)
+                    .register(registry));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void page(String route, int status, long nanos) {
+        String key = "p\u0000" + route + '\u0000' + status;
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder(PAGE_DURATION)
+                    .description("Time to answer a request at the gateway")
+                    .tag("route", route).tag("status", Integer.toString(status))
+                    .register(registry));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,377 @@
+package io.manchete.gateway.web;
+
+import io.manchete.commons.http.FragmentHeaders;
+import io.manchete.gateway.client.AssetClient;
+import io.manchete.gateway.client.CommentsClient;
+import io.manchete.gateway.client.FragmentClient;
+import io.manchete.gateway.client.FragmentResult;
+import io.manchete.gateway.client.Upstream;
+import io.manchete.gateway.config.GatewayConfig;
+import io.manchete.gateway.metrics.GatewayMetrics;
+import io.manchete.gateway.page.Assembly;
+import io.manchete.gateway.page.CacheControl;
+import io.manchete.gateway.page.ETags;
+import io.manchete.gateway.page.PageAssembler;
+import io.manchete.gateway.page.PageRoute;
+import io.manchete.gateway.page.SlotPaths;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.function.Consumer;
+
+/**
+ * The gateway's HTTP surface, as plain Vert.x Web routes on Quarkus' router (no JAX-RS on the hot
+ * path): pages, the asset proxy, the comment form, HTML error pages. Everything here runs on the
+ * event loop and never blocks; {@code /q/*} is left to Quarkus.
+ */
+@ApplicationScoped
+public class GatewayRoutes {
+    private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
+
+    static final CharSequence TEXT_HTML = HttpHeaders.createOptimized("text/html;charset=UTF-8");
+    static final CharSequence SERVER_TIMING = HttpHeaders.createOptimized("Server-Timing");
+    static final CharSequence SURROGATE_KEY = HttpHeaders.createOptimized(FragmentHeaders.SURROGATE_KEY);
+    static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+    static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+    static final String RETRY_AFTER_SECONDS = "5";
+    /** Quarkus' non-application root ({@code /q/health}, {@code /q/metrics}). */
+    static final String QUARKUS_ROOT = "q";
+    /** Every path that is not under {@code /q}. */
+    static final String NOT_QUARKUS = "^/(?!q(?:/|$)).*";
+
+    private final PageAssembler assembler;
+    private final FragmentClient fragments;
+    private final AssetClient assets;
+    private final CommentsClient comments;
+    private final ErrorPages errorPages;
+    private final GatewayMetrics metrics;
+    private final long commentFormMaxBytes;
+
+    public GatewayRoutes(PageAssembler assembler, FragmentClient fragments, AssetClient assets,
+                         CommentsClient comments, ErrorPages errorPages, GatewayMetrics metrics, GatewayConfig config) {
+        this.assembler = assembler;
+        this.fragments = fragments;
+        this.assets = assets;
+        this.comments = comments;
+        this.errorPages = errorPages;
+        this.metrics = metrics;
+        this.commentFormMaxBytes = config.commentFormMaxBytes();
+    }
+
+    void init(@Observes Router router) {
+        router.route("/assets/:name").handler(this::asset);
+        router.post("/:section/:slug/comments")
+                .handler(BodyHandler.create(false).setBodyLimit(commentFormMaxBytes).setDeleteUploadedFilesOnEnd(true))
+                .handler(this::comment);
+        router.route("/:section/:slug/comments").handler(ctx -> {
+            if (isQuarkus(ctx.pathParam("section"))) {
+                ctx.next();
+            } else {
+                methodNotAllowed(ctx, "comment", "POST");
+            }
+        });
+        router.route("/").handler(ctx -> page(ctx, PageRoute.HOME));
+        router.route("/:section").handler(ctx -> page(ctx, PageRoute.SECTION));
+        router.route("/:section/:slug").handler(ctx -> page(ctx, PageRoute.ARTICLE));
+        router.routeWithRegex(NOT_QUARKUS).handler(ctx -> error(ctx, "other", System.nanoTime(), 404, null));
+        router.routeWithRegex(NOT_QUARKUS).failureHandler(this::failure);
+    }
+
+    // ---------------------------------------------------------------- pages
+
+    private void page(RoutingContext ctx, PageRoute route) {
+        long start = System.nanoTime();
+        String section = route == PageRoute.HOME ? null : ctx.pathParam("section");
+        if (isQuarkus(section)) {
+            ctx.next();
+            return;
+        }
+        if (!isRead(ctx.request().method())) {
+            methodNotAllowed(ctx, route.tag(), "GET, HEAD");
+            return;
+        }
+        String slug = route == PageRoute.ARTICLE ? ctx.pathParam("slug") : null;
+        if ((section != null && !Slugs.isSection(section)) || (route == PageRoute.ARTICLE && !Slugs.isSlug(slug))) {
+            error(ctx, route.tag(), start, 404, null);
+            return;
+        }
+        assembler.assemble(route, section, slug).subscribe().with(
+                guarded(ctx, assembly -> writePage(ctx, route, assembly, start)), ctx::fail);
+    }
+
+    private void writePage(RoutingContext ctx, PageRoute route, Assembly assembly, long start) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            return;
+        }
+        if (assembly instanceof Assembly.Page page) {
+            response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + page.maxAge())
+                    .putHeader(HttpHeaders.ETAG, page.etag())
+                    .putHeader(SERVER_TIMING, page.serverTiming());
+            if (!page.surrogateKey().isEmpty()) {
+                response.putHeader(SURROGATE_KEY, page.surrogateKey());
+            }
+            int status;
+            if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), page.etag())) {
+                status = 304;
+                response.setStatusCode(status).end();
+            } else {
+                status = 200;
+                response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML)
+                        .end(Buffer.buffer(page.body()));
+            }
+            metrics.page(route.tag(), status, System.nanoTime() - start);
+            return;
+        }
+        Assembly.Unavailable unavailable = (Assembly.Unavailable) assembly;
+        response.putHeader(SERVER_TIMING, unavailable.serverTiming());
+        if (unavailable.surrogateKey() != null && !unavailable.surrogateKey().isEmpty()) {
+            response.putHeader(SURROGATE_KEY, unavailable.surrogateKey());
+        }
+        if (unavailable.status() == 404 || unavailable.status() == 410) {
+            response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + unavailable.maxAge());
+        }
+        LOG.debugf("%s %s: %d (%s)", ctx.request().method(), ctx.request().path(), unavailable.status(),
+                unavailable.reason());
+        error(ctx, route.tag(), start, unavailable.status(), null);
+    }
+
+    // ---------------------------------------------------------------- assets
+
+    private void asset(RoutingContext ctx) {
+        long start = System.nanoTime();
+        if (!isRead(ctx.request().method())) {
+            methodNotAllowed(ctx, "asset", "GET, HEAD");
+            return;
+        }
+        String name = ctx.pathParam("name");
+        if (!isAssetName(name)) {
+            error(ctx, "asset", start, 404, null);
+            return;
+        }
+        assets.get(name, ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH)).subscribe().with(
+                guarded(ctx, upstream -> {
+                    HttpServerResponse response = ctx.response();
+                    if (response.closed()) {
+                        return;
+                    }
+                    int status = upstream.statusCode();
+                    MultiMap headers = upstream.headers().getDelegate();
+                    if (status == 200 || status == 304) {
+                        copy(headers, response, HttpHeaders.CACHE_CONTROL);
+                        copy(headers, response, HttpHeaders.ETAG);
+                        copy(headers, response, HttpHeaders.LAST_MODIFIED);
+                        response.setStatusCode(status);
+                        if (status == 200) {
+                            copy(headers, response, HttpHeaders.CONTENT_TYPE);
+                            io.vertx.mutiny.core.buffer.Buffer body = upstream.body();
+                            response.end(body == null ? Buffer.buffer() : body.getDelegate());
+                        } else {
+                            response.end();
+                        }
+                        metrics.page("asset", status, System.nanoTime() - start);
+                    } else if (status == 404 || status == 410) {
+                        response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age="
+                                + CacheControl.parse(headers.get(HttpHeaders.CACHE_CONTROL)).sharedMaxAge(10));
+                        error(ctx, "asset", start, 404, null);
+                    } else {
+                        LOG.debugf("Asset %s: page-service answered %d", name, status);
+                        error(ctx, "asset", start, 503, null);
+                    }
+                }),
+                guarded(ctx, failure -> {
+                    LOG.debugf("Asset %s: %s", name, failure.toString());
+                    error(ctx, "asset", start, 503, null);
+                }));
+    }
+
+    static boolean isAssetName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 200 || name.charAt(0) == '.') {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '-' || c == '_';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- comments
+
+    private void comment(RoutingContext ctx) {
+        long start = System.nanoTime();
+        String section = ctx.pathParam("section");
+        String slug = ctx.pathParam("slug");
+        if (isQuarkus(section)) {
+            ctx.next();
+            return;
+        }
+        if (!Slugs.isSection(section) || !Slugs.isSlug(slug)) {
+            error(ctx, "comment", start, 404, null);
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        String author = orEmpty(request.getFormAttribute("author"));
+        String body = orEmpty(request.getFormAttribute("body"));
+        SocketAddress remote = request.remoteAddress();
+        String client = remote == null || remote.host() == null ? "" : remote.host();
+        String key = IdempotencyKeys.of(section, slug, author, body, client, System.currentTimeMillis() / 60_000);
+        String article = "/" + section + "/" + slug;
+
+        fragments.fetch(Upstream.CONTENT, "comment-article", "/fragments/article/" + SlotPaths.encode(slug))
+                .subscribe().with(guarded(ctx, found -> {
+                    if (found.outcome() == FragmentResult.Outcome.NOT_FOUND) {
+                        error(ctx, "comment", start, 404, null);
+                    } else if (!found.ok()) {
+                        error(ctx, "comment", start, 503, "Comments cannot be posted right now. Please try again.");
+                    } else {
+                        comments.post(slug, author, body, key).subscribe().with(
+                                guarded(ctx, posted -> posted(ctx, start, article, posted)),
+                                guarded(ctx, failure -> {
+                                    LOG.debugf("Comment for %s not forwarded: %s", slug, failure.toString());
+                                    error(ctx, "comment", start, 503,
+                                            "Comments cannot be posted right now. Please try again.");
+                                }));
+                    }
+                }), ctx::fail);
+    }
+
+    private void posted(RoutingContext ctx, long start, String article, CommentsClient.Posted posted) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            return;
+        }
+        int status = posted.status();
+        if (posted.stored()) {
+            response.setStatusCode(303)
+                    .putHeader(HttpHeaders.LOCATION, article + "#comments")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
+                    .end();
+            metrics.page("comment", 303, System.nanoTime() - start);
+        } else if (status == 400 || status == 413 || status == 422) {
+            String message = posted.problemDetail() != null ? posted.problemDetail()
+                    : (status == 413 ? "Your comment is too long." : "Your comment could not be posted.");
+            error(ctx, "comment", start, status == 422 ? 400 : status, message, article + "#comments",
+                    "Back to the article");
+        } else if (status == 404) {
+            error(ctx, "comment", start, 404, null);
+        } else {
+            LOG.debugf("Comment for %s: comments-service answered %d", article, status);
+            error(ctx, "comment", start, 503, "Comments cannot be posted right now. Please try again.");
+        }
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private void failure(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        int status = ctx.statusCode();
+        Throwable failure = ctx.failure();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            LOG.errorf(failure, "Failure after the response started: %s %s", ctx.request().method(),
+                    ctx.request().path());
+            response.reset();
+            return;
+        }
+        try {
+            if (status == 413) {
+                error(ctx, "other", System.nanoTime(), 413, "What you sent is too long.");
+            } else if (status >= 400 && status < 500) {
+                error(ctx, "other", System.nanoTime(), status, null);
+            } else {
+                LOG.errorf(failure, "Unexpected failure answering %s %s", ctx.request().method(), ctx.request().path());
+                error(ctx, "other", System.nanoTime(), 500, null);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The error page failed too: %s %s", ctx.request().method(), ctx.request().path());
+            if (!response.ended() && !response.closed()) {
+                response.reset();
+            }
+        }
+    }
+
+    private void methodNotAllowed(RoutingContext ctx, String route, String allow) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+        error(ctx, route, System.nanoTime(), 405, null);
+    }
+
+    private void error(RoutingContext ctx, String route, long start, int status, String message) {
+        error(ctx, route, start, status, message, null, null);
+    }
+
+    /**
+     * Sends the HTML error page. 404/410 keep a {@code Cache-Control} already set (else 10 s); every
+     * other error is {@code no-store}; 503 adds {@code Retry-After}.
+     */
+    private void error(RoutingContext ctx, String route, long start, int status, String message, String back,
+                       String backLabel) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        if (status == 404 || status == 410) {
+            if (!response.headers().contains(HttpHeaders.CACHE_CONTROL)) {
+                response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=10");
+            }
+        } else {
+            response.putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+        }
+        if (status == 503) {
+            response.putHeader(RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML)
+                .end(errorPages.render(status, message, back, backLabel));
+        metrics.page(route, status, System.nanoTime() - start);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Runs a callback of an upstream call; anything it throws goes to the failure handler. */
+    private static <T> Consumer<T> guarded(RoutingContext ctx, Consumer<T> action) {
+        return item -> {
+            try {
+                action.accept(item);
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        };
+    }
+
+    private static boolean isRead(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD;
+    }
+
+    private static boolean isQuarkus(String firstSegment) {
+        return QUARKUS_ROOT.equals(firstSegment);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static void copy(MultiMap from, HttpServerResponse to, CharSequence name) {
+        String value = from.get(name);
+        if (value != null) {
+            to.putHeader(name, value);
+        }
+    }
+}
