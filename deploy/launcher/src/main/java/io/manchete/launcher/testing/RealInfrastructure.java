@@ -15,8 +15,8 @@ import java.util.UUID;
  * Quarkus test resource that gives a service a real PostgreSQL database (fresh, dropped afterwards)
  * and a real Infinispan Server on a free port. No Docker, no mocks.
  *
- * <p>Init args: {@code database} (name prefix, default {@code test}), {@code infinispan}
- * ({@code false} to skip the server, for services with no cache).
+ * <p>Init args: {@code database} (name prefix, default {@code test}; {@code none} for a service
+ * without a database, such as the gateway), {@code infinispan} ({@code false} to skip the server).
  */
 public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     private static volatile InfinispanServer sharedInfinispan;
@@ -38,16 +38,19 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         ProjectLayout layout = ProjectLayout.locate();
         Path work = Path.of("target", "real-infra").toAbsolutePath();
         Map<String, String> config = new HashMap<>();
+        if (withInfinispan) {
+            infinispan = startInfinispan(layout, work);
+            config.put("quarkus.infinispan-client.hosts", infinispan.hosts());
+        }
+        if (prefix.equals("none")) {
+            return config;
+        }
         postgres = Postgres.obtain(work.resolve("pgdata"));
         database = "mt_" + prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         postgres.createDatabase(database);
         config.put("quarkus.datasource.username", postgres.user());
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(database));
-        if (withInfinispan) {
-            infinispan = startInfinispan(layout, work);
-            config.put("quarkus.infinispan-client.hosts", infinispan.hosts());
-        }
         return config;
     }
 
