@@ -22,13 +22,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Active expiration, delivery side. Reads the service's {@code purge_outbox}, posts the tags to the
  * gateway's purge API ({@code POST /internal/v1/purge}), and deletes the rows only after the gateway
- * answered 2xx. Runs right after each write ({@link #kick()}) and every second (retries), so a gateway
- * or Infinispan that is briefly down delays an expiration but never loses it. Delivery is
+ * answered 2xx. Runs shortly after each write ({@link #kick()}) and every second (retries), so a
+ * gateway or Infinispan that is briefly down delays an expiration but never loses it. Delivery is
  * at-least-once; purges are idempotent.
+ *
+ * <p>A row is delivered only once it is {@link #SETTLE_MILLIS} old: after its commit the writing
+ * service refreshes its own cache, and a gateway that rebuilt a page before that refresh would store
+ * the old fragment under the new tag version. The settle time bounds that window; a refresh takes
+ * a few milliseconds.
  */
 public final class PurgeRelay {
     private static final Logger LOG = Logger.getLogger(PurgeRelay.class);
     static final int BATCH = 500;
+    /** How old an outbox row must be before it is delivered (see the class comment). */
+    public static final long SETTLE_MILLIS = 150;
 
     private final Vertx vertx;
     private final Pool pool;
@@ -59,7 +66,7 @@ public final class PurgeRelay {
 
     /** Starts the retry timer. */
     public void start(long periodMillis) {
-        timer = vertx.setPeriodic(periodMillis, id -> kick());
+        timer = vertx.setPeriodic(periodMillis, id -> run());
     }
 
     public void stop() {
@@ -68,8 +75,13 @@ public final class PurgeRelay {
         }
     }
 
-    /** Delivers what is pending now; a kick during a run schedules one more run. */
+    /** Delivers what the write just recorded, once it has settled. */
     public void kick() {
+        vertx.setTimer(SETTLE_MILLIS + 5, id -> run());
+    }
+
+    /** Delivers what is pending now; a run requested during a run schedules one more. */
+    private void run() {
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return;
@@ -82,7 +94,7 @@ public final class PurgeRelay {
                 failing = false;
             }
             if (again.get() || count == BATCH) {
-                kick();
+                run();
             }
         }, failure -> {
             running.set(false);
@@ -96,7 +108,8 @@ public final class PurgeRelay {
 
     /** One batch: read, post, delete. Emits how many rows were delivered. */
     Uni<Integer> drain() {
-        return pool.query("SELECT id, tags FROM purge_outbox ORDER BY id LIMIT " + BATCH).execute()
+        return Uni.createFrom().deferred(() -> pool.query("SELECT id, tags FROM purge_outbox WHERE created_at <= now() - interval '"
+                        + SETTLE_MILLIS + " milliseconds' ORDER BY id LIMIT " + BATCH).execute())
                 .chain(rows -> rows.size() == 0 ? Uni.createFrom().item(0) : deliver(rows));
     }
 

@@ -13,6 +13,7 @@ import io.manchete.content.cache.Store;
 import io.manchete.content.config.ContentConfig;
 import io.manchete.content.domain.Article;
 import io.manchete.content.domain.Preconditions;
+import io.manchete.content.purge.PurgeDelivery;
 import io.manchete.content.render.Fragment;
 import io.manchete.content.render.FragmentRenderer;
 import io.manchete.content.store.ArticleRepository;
@@ -41,6 +42,12 @@ import java.util.function.Supplier;
  * cache without overwriting); writes commit to PostgreSQL, then put the fresh article JSON and
  * article fragment into the caches and move the section generation so every list and teaser of the
  * section is rebuilt on its next read.
+ *
+ * <p>Active expiration: a write that changes what readers see (update or publish of a published
+ * article) records the tags it changes ({@code article:{slug}}, {@code section:{section}} and the
+ * old section when the article moved) in {@code purge_outbox} in its own transaction, and kicks the
+ * relay once its commit and the cache refresh are done. Drafts are never public: creating or
+ * editing one records nothing.
  */
 @ApplicationScoped
 public class ArticleService {
@@ -50,12 +57,15 @@ public class ArticleService {
     private final ContentCache cache;
     private final CacheJson json;
     private final ContentConfig.Cache lifespans;
+    private final PurgeDelivery purges;
 
-    public ArticleService(ArticleRepository repository, ContentCache cache, CacheJson json, ContentConfig config) {
+    public ArticleService(ArticleRepository repository, ContentCache cache, CacheJson json, ContentConfig config,
+            PurgeDelivery purges) {
         this.repository = repository;
         this.cache = cache;
         this.json = json;
         this.lifespans = config.cache();
+        this.purges = purges;
     }
 
     // ---- reads
@@ -175,13 +185,22 @@ public class ArticleService {
                     }
                     oldSection[0] = article.getSection();
                     article.revise(update.section, update.title, update.summary, update.body, update.author, now);
-                    return repository.save(article);
+                    if (!article.isPublished()) {
+                        return repository.save(article);
+                    }
+                    return repository.save(article)
+                            .call(() -> repository.recordPurge(purgeTags(slug, article.getSection(), oldSection[0])));
                 }))
                 .onFailure(ArticleService::isOptimisticLockFailure).transform(e -> ifMatch != null
                         ? new ProblemException(412, "Precondition Failed", "the article was changed meanwhile")
                         : new ProblemException(409, "Conflict", "the article was changed meanwhile; reload it and retry"))
                 .map(ArticleJson::of)
-                .call(updated -> refresh(updated, oldSection[0]));
+                .call(updated -> refresh(updated, oldSection[0]))
+                .invoke(updated -> {
+                    if (updated.published()) {
+                        purges.kick();
+                    }
+                });
     }
 
     /** Publishes: {@code publishedAt} the first time, {@code updatedAt} every time. */
@@ -192,12 +211,14 @@ public class ArticleService {
                         return Uni.createFrom().failure(notFound(slug));
                     }
                     article.publish(now);
-                    return repository.save(article);
+                    return repository.save(article)
+                            .call(() -> repository.recordPurge(purgeTags(slug, article.getSection(), null)));
                 }))
                 .onFailure(ArticleService::isOptimisticLockFailure)
                 .transform(e -> new ProblemException(409, "Conflict", "the article was changed meanwhile; retry"))
                 .map(ArticleJson::of)
-                .call(published -> refresh(published, null));
+                .call(published -> refresh(published, null))
+                .invoke(purges::kick);
     }
 
     /**
@@ -221,6 +242,20 @@ public class ArticleService {
             steps.add(bump(previousSection));
         }
         return Uni.combine().all().unis(steps).discardItems();
+    }
+
+    /**
+     * The cache tags a change of a published article touches: its own, its section's, and the
+     * section it left ({@code previousSection}, when it moved).
+     */
+    static List<String> purgeTags(String slug, String section, String previousSection) {
+        List<String> tags = new ArrayList<>(3);
+        tags.add("article:" + slug);
+        tags.add("section:" + section);
+        if (previousSection != null && !previousSection.equals(section)) {
+            tags.add("section:" + previousSection);
+        }
+        return tags;
     }
 
     /** The article fragment of a published article. */

@@ -1,8 +1,10 @@
 package io.manchete.content.store;
 
+import io.manchete.commons.outbox.PurgeOutbox;
 import io.manchete.content.domain.Article;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -63,5 +65,14 @@ public class ArticleRepository implements PanacheRepositoryBase<Article, Long> {
     public Uni<Article> save(Article article) {
         queries.increment();
         return flush().replaceWith(article);
+    }
+
+    /**
+     * Records the cache tags a write changes in {@code purge_outbox} (one INSERT), in the current
+     * transaction: the purge commits with the write or not at all.
+     */
+    public Uni<Void> recordPurge(Collection<String> tags) {
+        queries.increment();
+        return Panache.getSession().chain(session -> PurgeOutbox.record(session, tags));
     }
 }
