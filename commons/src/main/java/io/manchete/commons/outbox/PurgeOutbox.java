@@ -25,11 +25,13 @@ public final class PurgeOutbox {
 
     /** Adds the tags to the outbox in the session's current transaction. */
     public static Uni<Void> record(Mutiny.Session session, Collection<String> tags) {
-        String joined = join(tags);
-        return session.createNativeQuery("INSERT INTO purge_outbox (tags) VALUES (:tags)")
-                .setParameter("tags", joined)
+        // clock_timestamp(), not now(): the relay's settle time counts from this insert (the write's
+        // last statement), not from the start of a transaction that may have waited on a lock.
+        return Uni.createFrom().deferred(() -> session
+                .createNativeQuery("INSERT INTO purge_outbox (tags, created_at) VALUES (:tags, clock_timestamp())")
+                .setParameter("tags", join(tags))
                 .executeUpdate()
-                .replaceWithVoid();
+                .replaceWithVoid());
     }
 
     /** Space-separated, de-duplicated, validated tags. */

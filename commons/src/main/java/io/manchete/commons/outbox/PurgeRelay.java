@@ -82,8 +82,8 @@ public final class PurgeRelay {
 
     /** Delivers what is pending now; a run requested during a run schedules one more. */
     private void run() {
+        again.set(true);
         if (!running.compareAndSet(false, true)) {
-            again.set(true);
             return;
         }
         again.set(false);

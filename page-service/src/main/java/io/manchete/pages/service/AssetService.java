@@ -5,6 +5,8 @@ import io.manchete.pages.cache.PageCaches;
 import io.manchete.pages.config.PagesConfig;
 import io.manchete.pages.domain.AssetNames;
 import io.manchete.pages.domain.AssetRef;
+import io.manchete.pages.purge.PurgeDelivery;
+import io.manchete.pages.purge.PurgeTags;
 import io.manchete.pages.store.PageStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,13 +34,15 @@ public class AssetService {
     private final PageStore store;
     private final Json json;
     private final PagesConfig config;
+    private final PurgeDelivery purges;
     private final Map<String, byte[]> local = new ConcurrentHashMap<>();
 
-    public AssetService(PageCaches caches, PageStore store, Json json, PagesConfig config) {
+    public AssetService(PageCaches caches, PageStore store, Json json, PagesConfig config, PurgeDelivery purges) {
         this.caches = caches;
         this.store = store;
         this.json = json;
         this.config = config;
+        this.purges = purges;
     }
 
     /** A served asset: which one, and its bytes. */
@@ -95,9 +99,10 @@ public class AssetService {
     }
 
     /**
-     * Stores new content for a named asset. The database commits first; then the content and the
-     * refreshed index go into {@code pages-assets} and every cached layout is dropped, because each
-     * one links the assets by their hashed names.
+     * Stores new content for a named asset. The database commits first, with {@code shell} in the
+     * purge outbox; then the content and the refreshed index go into {@code pages-assets}, every
+     * cached layout is dropped, because each one links the assets by their hashed names, and the
+     * purge relay is kicked. Unchanged content writes and records nothing.
      */
     public Uni<Saved> save(String name, String contentType, byte[] content) {
         String hash = AssetNames.sha256Hex(content);
@@ -107,12 +112,13 @@ public class AssetService {
             if (unchanged) {
                 return Uni.createFrom().item(new Saved(ref, false, false));
             }
-            return store.saveAsset(name, contentType, content, hash)
+            return store.saveAsset(name, contentType, content, hash, PurgeTags.asset())
                     .call(() -> caches.put(PageCaches.ASSETS, "content:" + hash, Base64.getEncoder().encodeToString(content),
                             config.cache().assetLifespan()))
                     .call(() -> store.assets().chain(fresh ->
                             caches.put(PageCaches.ASSETS, INDEX, json.write(fresh), config.cache().assetLifespan())))
                     .call(() -> caches.clear(PageCaches.LAYOUTS))
+                    .invoke(purges::kick)
                     .map(created -> new Saved(ref, created, true));
         });
     }

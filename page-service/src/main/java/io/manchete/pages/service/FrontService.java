@@ -4,6 +4,8 @@ import io.manchete.pages.cache.PageCaches;
 import io.manchete.pages.config.PagesConfig;
 import io.manchete.pages.domain.Front;
 import io.manchete.pages.domain.LayoutComposer;
+import io.manchete.pages.purge.PurgeDelivery;
+import io.manchete.pages.purge.PurgeTags;
 import io.manchete.pages.store.PageStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +13,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Fronts: {@code pages-fronts} first; a write commits, refreshes the front and evicts the layouts showing it. */
+/**
+ * Fronts: {@code pages-fronts} first; a write commits (with {@code front:{name}} in the purge
+ * outbox), refreshes the front, evicts the layouts showing it, then kicks the purge relay.
+ */
 @ApplicationScoped
 public class FrontService {
     private final PageCaches caches;
@@ -19,13 +24,16 @@ public class FrontService {
     private final NavigationService navigation;
     private final Json json;
     private final PagesConfig config;
+    private final PurgeDelivery purges;
 
-    public FrontService(PageCaches caches, PageStore store, NavigationService navigation, Json json, PagesConfig config) {
+    public FrontService(PageCaches caches, PageStore store, NavigationService navigation, Json json, PagesConfig config,
+                        PurgeDelivery purges) {
         this.caches = caches;
         this.store = store;
         this.navigation = navigation;
         this.json = json;
         this.config = config;
+        this.purges = purges;
     }
 
     public Uni<Front> front(String name) {
@@ -34,9 +42,12 @@ public class FrontService {
                 .map(text -> json.read(text, Front.class));
     }
 
-    /** Database first; then the cached front is replaced and every layout showing it is evicted. */
+    /**
+     * Database first (the front and its purge tag, one transaction); then the cached front is
+     * replaced, every layout showing it is evicted, and the gateway is told.
+     */
     public Uni<Front> replace(Front front) {
-        return store.replaceFront(front)
+        return store.replaceFront(front, PurgeTags.front(front.name()))
                 .chain(() -> store.front(front.name()))
                 .call(saved -> caches.put(PageCaches.FRONTS, saved.name(), json.write(saved), config.cache().frontLifespan()))
                 .call(saved -> store.routesShowingFront(saved.name())
@@ -45,6 +56,7 @@ public class FrontService {
                                     List<String> keys = new ArrayList<>();
                                     routes.forEach(route -> keys.addAll(LayoutComposer.keysFor(route, nav)));
                                     return caches.remove(PageCaches.LAYOUTS, keys);
-                                })));
+                                })))
+                .invoke(purges::kick);
     }
 }

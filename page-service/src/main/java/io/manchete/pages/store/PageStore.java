@@ -1,5 +1,6 @@
 package io.manchete.pages.store;
 
+import io.manchete.commons.outbox.PurgeOutbox;
 import io.manchete.pages.domain.AssetRef;
 import io.manchete.pages.domain.Front;
 import io.manchete.pages.domain.LayoutDefinition;
@@ -13,6 +14,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +61,11 @@ public class PageStore {
         });
     }
 
-    /** Replaces every slot of the front, in one transaction. */
-    public Uni<Void> replaceFront(Front front) {
+    /**
+     * Replaces every slot of the front and records {@code purgeTags} in {@code purge_outbox}, in one
+     * transaction: the purge commits with the front or not at all.
+     */
+    public Uni<Void> replaceFront(Front front, Collection<String> purgeTags) {
         return sessions.withTransaction((session, tx) -> {
             queries.increment();
             return session.createMutationQuery("delete from FrontRow where name = :name")
@@ -78,8 +83,15 @@ public class PageStore {
                         }
                         queries.increment(); // one batched insert
                         return session.persistAll(rows.toArray()).chain(session::flush);
-                    });
+                    })
+                    .chain(() -> recordPurge(session, purgeTags));
         });
+    }
+
+    /** One INSERT into {@code purge_outbox} in the session's current transaction. */
+    private Uni<Void> recordPurge(Mutiny.Session session, Collection<String> tags) {
+        queries.increment();
+        return Uni.createFrom().deferred(() -> PurgeOutbox.record(session, tags));
     }
 
     /** The skeleton of a route kind, or null when there is none. */
@@ -133,8 +145,12 @@ public class PageStore {
         });
     }
 
-    /** Creates or replaces an asset; true when it was created. */
-    public Uni<Boolean> saveAsset(String name, String contentType, byte[] content, String hash) {
+    /**
+     * Creates or replaces an asset and records {@code purgeTags} in {@code purge_outbox}, in one
+     * transaction; true when it was created.
+     */
+    public Uni<Boolean> saveAsset(String name, String contentType, byte[] content, String hash,
+                                  Collection<String> purgeTags) {
         return sessions.withTransaction((session, tx) -> {
             queries.increment();
             return session.find(AssetRow.class, name).chain(existing -> {
@@ -146,7 +162,9 @@ public class PageStore {
                 row.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
                 queries.increment();
                 Uni<Void> write = existing == null ? session.persist(row) : Uni.createFrom().voidItem();
-                return write.chain(session::flush).replaceWith(existing == null);
+                return write.chain(session::flush)
+                        .chain(() -> recordPurge(session, purgeTags))
+                        .replaceWith(existing == null);
             });
         });
     }
