@@ -1,0 +1,4 @@
+package io.manchete.comments.api;
+
+public record CountJson(String slug, long count) {
+}

@@ -1,0 +1,145 @@
+package io.manchete.comments.cache;
+
+import io.manchete.comments.config.CommentsConfig;
+import io.manchete.commons.reactive.OnContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The service's two Infinispan caches: {@value #FRAGMENTS} (the rendered first page of an article's
+ * comments, keyed by slug) and {@value #COUNTS} (the visible count, keyed by slug).
+ *
+ * <p>The cache is an optimisation, never a dependency: the service starts without Infinispan (see
+ * {@link LazyRemoteCache}), every call is bounded by {@code manchete.comments.cache.timeout}, a
+ * failure reads as a miss (or a skipped write), and results come back on the caller's Vert.x
+ * context so Hibernate Reactive can follow.
+ */
+@ApplicationScoped
+public class CommentsCache {
+    public static final String FRAGMENTS = "comments-fragments";
+    public static final String COUNTS = "comments-counts";
+    private static final Logger LOG = Logger.getLogger(CommentsCache.class);
+
+    private final LazyRemoteCache fragments;
+    private final LazyRemoteCache counts;
+    private final CommentsConfig config;
+    private final Counter fragmentHits;
+    private final Counter fragmentMisses;
+    private final Counter countHits;
+    private final Counter countMisses;
+
+    public CommentsCache(Instance<RemoteCacheManager> manager, CommentsConfig config, MeterRegistry registry) {
+        Duration retry = config.cache().retryAfter();
+        this.fragments = new LazyRemoteCache(FRAGMENTS, () -> manager.get().getCache(FRAGMENTS), Infrastructure.getDefaultWorkerPool(), retry);
+        this.counts = new LazyRemoteCache(COUNTS, () -> manager.get().getCache(COUNTS), Infrastructure.getDefaultWorkerPool(), retry);
+        this.config = config;
+        this.fragmentHits = requests(registry, FRAGMENTS, "hit");
+        this.fragmentMisses = requests(registry, FRAGMENTS, "miss");
+        this.countHits = requests(registry, COUNTS, "hit");
+        this.countMisses = requests(registry, COUNTS, "miss");
+    }
+
+    /** Connects in the background at boot, so the first requests find the caches ready. */
+    void warmUp(@Observes StartupEvent ignored) {
+        fragments.obtainAsync();
+        counts.obtainAsync();
+    }
+
+    private static Counter requests(MeterRegistry registry, String cache, String result) {
+        return Counter.builder("manchete.cache.requests")
+                .description("Cache lookups by cache and result")
+                .tag("cache", cache)
+                .tag("result", result)
+                .register(registry);
+    }
+
+    /** The rendered first page of an article's comments, or null (miss or cache unavailable). */
+    public Uni<String> fragment(String slug) {
+        return call("get", fragments, c -> c.getAsync(slug))
+                .invoke(v -> (v == null ? fragmentMisses : fragmentHits).increment());
+    }
+
+    /** The visible count of an article, or null (miss or cache unavailable). */
+    public Uni<Long> count(String slug) {
+        return call("get", counts, c -> c.getAsync(slug))
+                .map(CommentsCache::parseCount)
+                .invoke(v -> (v == null ? countMisses : countHits).increment());
+    }
+
+    /** Fills after a read from the database; never overwrites a value a writer put meanwhile. */
+    public Uni<Void> fillFragment(String slug, String html) {
+        return call("putIfAbsent", fragments, c -> c.putIfAbsentAsync(slug, html, lifespan(true), TimeUnit.MILLISECONDS))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> fillCount(String slug, long count) {
+        return call("putIfAbsent", counts, c -> c.putIfAbsentAsync(slug, Long.toString(count), lifespan(false), TimeUnit.MILLISECONDS))
+                .replaceWithVoid();
+    }
+
+    /**
+     * After a write: replaces both entries with values read after the commit. If the cache refuses
+     * the new values, removes the old ones so no reader keeps seeing them.
+     */
+    public Uni<Void> refresh(String slug, String html, long count) {
+        return call("put", fragments, c -> c.putAsync(slug, html, lifespan(true), TimeUnit.MILLISECONDS).thenApply(ignored -> Boolean.TRUE), true)
+                .chain(ok -> ok == null ? Uni.createFrom().item((Boolean) null)
+                        : call("put", counts, c -> c.putAsync(slug, Long.toString(count), lifespan(false), TimeUnit.MILLISECONDS)
+                                .thenApply(ignored -> Boolean.TRUE), true))
+                .chain(ok -> ok == null ? evict(slug) : Uni.createFrom().voidItem());
+    }
+
+    public Uni<Void> evict(String slug) {
+        return call("remove", fragments, c -> c.removeAsync(slug), true)
+                .chain(ignored -> call("remove", counts, c -> c.removeAsync(slug), true))
+                .replaceWithVoid();
+    }
+
+    private long lifespan(boolean fragment) {
+        return (fragment ? config.cache().fragmentLifespan() : config.cache().countLifespan()).toMillis();
+    }
+
+    /** Runs one Hot Rod call with a deadline; any failure becomes null. Emits on the caller's context. */
+    private <T> Uni<T> call(String operation, LazyRemoteCache cache, Function<RemoteCache<String, String>, CompletableFuture<T>> call) {
+        return call(operation, cache, call, false);
+    }
+
+    /** {@code write}: a refresh or eviction after a database write, tried even while reads skip the cache. */
+    private <T> Uni<T> call(String operation, LazyRemoteCache cache, Function<RemoteCache<String, String>, CompletableFuture<T>> call,
+                            boolean write) {
+        long timeout = config.cache().timeout().toMillis();
+        return OnContext.await(() -> cache.run(call, timeout, write)
+                .handle((value, failure) -> {
+                    if (failure != null) {
+                        LOG.debugf("Infinispan %s on %s failed, falling back to the database: %s", operation, cache.name(), failure.toString());
+                        return null;
+                    }
+                    return value;
+                }));
+    }
+
+    private static Long parseCount(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.manchete.comments.cache;
+
+import org.infinispan.client.hotrod.RemoteCache;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A remote cache obtained on first use instead of at boot. Quarkus initialises every
+ * {@code @Remote RemoteCache} bean eagerly at startup, so an Infinispan that is down at boot would
+ * stop the service from starting at all; here the (blocking) {@code getCache} runs on a worker
+ * thread, at most one attempt at a time, and after a failure not again before {@code retryAfter}.
+ * Likewise, once an operation on the cache failed, callers skip the cache for {@code retryAfter}
+ * instead of each waiting for its own timeout while Infinispan is away.
+ */
+final class LazyRemoteCache {
+    private static final Logger LOG = Logger.getLogger(LazyRemoteCache.class);
+
+    private final String name;
+    private final Supplier<RemoteCache<String, String>> lookup;
+    private final Executor executor;
+    private final long retryAfterNanos;
+    private volatile RemoteCache<String, String> cache;
+    private volatile long skipUntil;
+    private CompletableFuture<RemoteCache<String, String>> pending;
+    private long notBefore;
+
+    /** {@code lookup} is blocking (e.g. {@code RemoteCacheManager.getCache}); it runs on {@code executor}. */
+    LazyRemoteCache(String name, Supplier<RemoteCache<String, String>> lookup, Executor executor, Duration retryAfter) {
+        this.name = name;
+        this.lookup = lookup;
+        this.executor = executor;
+        this.retryAfterNanos = retryAfter.toNanos();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * Runs one operation on the cache within {@code timeoutMillis}. Fails at once while the cache
+     * cannot be obtained or (unless {@code evenIfSkipping}, for writes that must not leave stale
+     * entries behind) is being skipped after a failure. Never blocks the caller.
+     */
+    <T> CompletableFuture<T> run(Function<RemoteCache<String, String>, CompletableFuture<T>> operation, long timeoutMillis,
+                                 boolean evenIfSkipping) {
+        RemoteCache<String, String> ready = cache;
+        if (ready == null) {
+            return obtainAsync().thenCompose(c -> guarded(c, operation, timeoutMillis)).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        long skip = skipUntil;
+        if (!evenIfSkipping && skip != 0 && System.nanoTime() - skip < 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("cache " + name + " skipped after a failure"));
+        }
+        return guarded(ready, operation, timeoutMillis);
+    }
+
+    private <T> CompletableFuture<T> guarded(RemoteCache<String, String> c, Function<RemoteCache<String, String>, CompletableFuture<T>> operation,
+                                             long timeoutMillis) {
+        CompletableFuture<T> result;
+        try {
+            result = operation.apply(c);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+            if (failure != null) {
+                skipUntil = System.nanoTime() + retryAfterNanos;
+            } else if (skipUntil != 0) {
+                skipUntil = 0;
+            }
+        });
+    }
+
+    /** Starts obtaining the cache (in the background) unless it is there or was just tried. */
+    CompletableFuture<RemoteCache<String, String>> obtainAsync() {
+        synchronized (this) {
+            if (cache != null) {
+                return CompletableFuture.completedFuture(cache);
+            }
+            if (pending != null) {
+                return pending;
+            }
+            if (notBefore != 0 && System.nanoTime() - notBefore < 0) {
+                return CompletableFuture.failedFuture(new IllegalStateException("cache " + name + " unavailable"));
+            }
+            CompletableFuture<RemoteCache<String, String>> attempt = CompletableFuture.supplyAsync(this::obtain, executor);
+            pending = attempt;
+            attempt.whenComplete((c, failure) -> settle(attempt, c, failure));
+            return attempt;
+        }
+    }
+
+    private RemoteCache<String, String> obtain() {
+        RemoteCache<String, String> c = lookup.get();
+        if (c == null) {
+            throw new IllegalStateException("Infinispan has no cache " + name);
+        }
+        return c;
+    }
+
+    private synchronized void settle(CompletableFuture<RemoteCache<String, String>> attempt, RemoteCache<String, String> c, Throwable failure) {
+        if (pending == attempt) {
+            pending = null;
+        }
+        if (c != null) {
+            cache = c;
+        } else {
+            notBefore = System.nanoTime() + retryAfterNanos;
+            LOG.warnf("Infinispan cache %s unavailable, serving from the database: %s", name, String.valueOf(failure));
+        }
+    }
+}

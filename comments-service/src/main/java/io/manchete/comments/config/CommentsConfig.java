@@ -1,0 +1,46 @@
+package io.manchete.comments.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** {@code manchete.comments.*}: the moderator token, page sizes, fragment max-age and cache lifespans. */
+@ConfigMapping(prefix = "manchete.comments")
+public interface CommentsConfig {
+    /** Bearer token that allows hiding comments. */
+    @WithDefault("dev-moderator-token")
+    String moderatorToken();
+
+    /** Comments per page when no {@code limit} is given, and comments shown in the fragment. */
+    @WithDefault("20")
+    int pageSize();
+
+    /** Largest {@code limit} a client may ask for. */
+    @WithDefault("100")
+    int maxPageSize();
+
+    /** {@code max-age} of the comments fragment, in seconds. */
+    @WithDefault("30")
+    int fragmentMaxAge();
+
+    Cache cache();
+
+    interface Cache {
+        /** How long a rendered first page stays in {@code comments-fragments}. */
+        @WithDefault("PT1M")
+        Duration fragmentLifespan();
+
+        /** How long a count stays in {@code comments-counts}. */
+        @WithDefault("PT1M")
+        Duration countLifespan();
+
+        /** Longest wait for one Hot Rod call before the service falls back to the database. */
+        @WithDefault("PT0.5S")
+        Duration timeout();
+
+        /** After Infinispan could not be reached, how long the service reads the database only before trying again. */
+        @WithDefault("PT5S")
+        Duration retryAfter();
+    }
+}

@@ -1,0 +1,27 @@
+package io.manchete.comments.purge;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Everything under {@code manchete.purge.*}: where and how the purge outbox is delivered. */
+@ConfigMapping(prefix = "manchete.purge")
+public interface PurgeConfig {
+
+    /** Base URL of the gateway; the relay posts to {@code {gatewayUrl}/internal/v1/purge}. */
+    @WithDefault("http://127.0.0.1:8080")
+    String gatewayUrl();
+
+    /** Bearer token of the gateway's purge API. */
+    @WithDefault("dev-purge-token")
+    String token();
+
+    /** False: writes still record their tags, but nothing is delivered (the rows wait). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often pending rows are retried (besides the immediate delivery after each write). */
+    @WithDefault("PT1S")
+    Duration period();
+}
