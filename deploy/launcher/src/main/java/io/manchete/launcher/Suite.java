@@ -104,7 +104,28 @@ public final class Suite implements AutoCloseable {
             }
         }
         startService(specs.get("gateway"));
+        warmUp();
         return this;
+    }
+
+    /**
+     * Asks for the home page until it renders whole: the first requests after a cold start meet
+     * services whose JIT and connection pools are cold and may run past the gateway's budgets.
+     */
+    private void warmUp() {
+        String home = gatewayUrl() + "/";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status = -1;
+        while (System.nanoTime() < deadline) {
+            status = Http.status(home);
+            if (status == 200) {
+                progress.step("gateway", "home page renders");
+                return;
+            }
+            ManagedProcess.sleep(250);
+        }
+        throw new IllegalStateException("the home page still answers " + status + " after 60 s; see the logs under "
+                + options.stateDir());
     }
 
     private void startService(ServiceSpec spec) {
