@@ -3,7 +3,6 @@ package io.manchete.launcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./manchete up}: starts every part of Manchete on this machine, loads the demo data when the
@@ -11,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
  * started.
  */
 public final class Manchete {
+    private static volatile boolean stopping;
+
     private Manchete() {
     }
 
@@ -59,12 +60,11 @@ public final class Manchete {
                 defaults.stateDir(), defaults.overrides(), defaults.jvmOptions());
         Progress progress = new Progress(System.out);
         Suite suite = new Suite(layout, options, progress);
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
             progress.step("manchete", "stopping everything …");
             suite.close();
             progress.step("manchete", "stopped");
-            stopped.countDown();
         }, "manchete-stop"));
         try {
             suite.start();
@@ -82,10 +82,10 @@ public final class Manchete {
     /** Reports a part that dies; runs until the JVM is asked to stop. */
     private static void watch(Suite suite, Progress progress) {
         List<String> reported = new ArrayList<>();
-        while (true) {
+        while (!stopping) {
             for (String name : List.of("gateway", "page", "content", "comments")) {
                 ManagedProcess p = suite.process(name);
-                if (p != null && !p.alive() && !reported.contains(name)) {
+                if (p != null && !p.alive() && !stopping && !reported.contains(name)) {
                     reported.add(name);
                     progress.step(name, "exited unexpectedly; see " + p.log());
                 }
