@@ -145,7 +145,7 @@ public final class Suite implements AutoCloseable {
         for (String upstream : List.of("page", "content", "comments", "gateway")) {
             props.put("manchete.services." + upstream + ".url", specs.get(upstream).baseUrl());
         }
-        props.putAll(options.overrides().getOrDefault(spec.name(), Map.of()));
+        props.putAll(options.overrides().getOrDefault(spec.module().equals("gateway") ? "gateway" : spec.name(), Map.of()));
         props.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(layout.serviceJar(spec.module()).toString());
@@ -207,6 +207,33 @@ public final class Suite implements AutoCloseable {
         return processes.get(name);
     }
 
+    /**
+     * Starts one more gateway replica on its own port, sharing the suite's Infinispan and services:
+     * what a second gateway pod would be. Named {@code gateway-2}, {@code gateway-3}, …
+     */
+    public ServiceSpec addGateway() {
+        String name;
+        synchronized (specs) {
+            int n = 2;
+            while (specs.containsKey("gateway-" + n)) {
+                n++;
+            }
+            name = "gateway-" + n;
+            specs.put(name, new ServiceSpec(name, "gateway", Ports.freePort(), null));
+        }
+        ServiceSpec spec = specs.get(name);
+        startService(spec);
+        return spec;
+    }
+
+    /** Stops a part gracefully (SIGTERM) without forgetting it, so {@link #restart} brings it back. */
+    public void stop(String name) {
+        ManagedProcess p = processes.get(name);
+        if (p != null) {
+            p.close();
+        }
+    }
+
     /** Restarts a stopped or killed service with the same settings, waiting until it is ready. */
     public void restart(String name) {
         ManagedProcess old = processes.get(name);
@@ -230,7 +257,9 @@ public final class Suite implements AutoCloseable {
     /** Stops everything it started, gateway first, Infinispan and an embedded PostgreSQL last. */
     @Override
     public void close() {
-        for (String name : List.of("gateway", "page", "content", "comments")) {
+        List<String> order = new ArrayList<>(processes.keySet());
+        order.sort((a, b) -> Boolean.compare(!a.startsWith("gateway"), !b.startsWith("gateway")));
+        for (String name : order) {
             ManagedProcess p = processes.get(name);
             if (p != null) {
                 progress.step(name, "stopping");
