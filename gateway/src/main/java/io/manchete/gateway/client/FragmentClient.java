@@ -1,6 +1,5 @@
 package io.manchete.gateway.client;
 
-import io.manchete.commons.http.FragmentHeaders;
 import io.manchete.gateway.metrics.GatewayMetrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
@@ -15,8 +14,8 @@ import java.util.List;
 /**
  * Fetches one fragment (or layout) from an upstream: a non-blocking GET with the upstream's budget,
  * turned into a {@link FragmentResult} that never fails, timed into
- * {@value GatewayMetrics#FRAGMENT_DURATION}. This is the seam where a fragment cache, a circuit
- * breaker and a bulkhead go later: all page assembly goes through {@link #fetch}.
+ * {@value GatewayMetrics#FRAGMENT_DURATION}. Page assembly reaches it through the fragment cache
+ * ({@code cache.FragmentCache}); a circuit breaker and a bulkhead go here later.
  */
 @ApplicationScoped
 public class FragmentClient {
@@ -65,7 +64,7 @@ public class FragmentClient {
         Buffer body = response.body();
         return new FragmentResult(upstream, slot, outcome, status, body == null ? "" : body.toString(),
                 joined(headers, HttpHeaders.CACHE_CONTROL.toString()), joined(headers, FragmentHeaders.SURROGATE_KEY),
-                headers.get(FragmentHeaders.FRAGMENT_TITLE), nanos);
+                headers.get(FragmentHeaders.FRAGMENT_TITLE), nanos, headers.contains(HttpHeaders.SET_COOKIE));
     }
 
     /** A header that may come as several lines, joined the way HTTP allows (comma, or space for tags). */

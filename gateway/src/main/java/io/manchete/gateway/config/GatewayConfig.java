@@ -4,10 +4,13 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Everything the gateway needs to know about its upstreams. Defaults (URLs and per-service
- * timeouts) live in {@code application.properties}, so each upstream can have its own budget.
+ * Everything the gateway needs to know about its upstreams, its caches and its purge API. Defaults
+ * of the upstreams (URLs and per-service timeouts) live in {@code application.properties}, so each
+ * upstream can have its own budget.
  */
 @ConfigMapping(prefix = "manchete")
 public interface GatewayConfig {
@@ -21,6 +24,108 @@ public interface GatewayConfig {
     /** Largest comment form body the gateway reads (bytes); bigger → 413. */
     @WithDefault("65536")
     long commentFormMaxBytes();
+
+    PageCache pageCache();
+
+    Purge purge();
+
+    /** {@code manchete.page-cache.*}: the page cache and the caches behind it (fragments, tag versions). */
+    interface PageCache {
+        /**
+         * Whether assembled pages are cached. {@code false}: every request composes (the fragment
+         * cache is still used) — the benchmark's "miss" scenario.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Query parameters that do not change a page and are left out of the cache key: names, or
+         * prefixes ending in {@code *}; compared case-insensitively.
+         */
+        @WithDefault("utm_*,fbclid,gclid,dclid,gbraid,wbraid,msclkid,mc_cid,mc_eid,_ga,_gl,igshid,yclid,ref")
+        List<String> trackingParameters();
+
+        /**
+         * Request headers whose value changes a page and is therefore part of the cache key (none
+         * today; e.g. {@code Accept-Language} once pages are translated).
+         */
+        Optional<List<String>> keyHeaders();
+
+        /** How long a "no such page" (404) may be cached at most (and when the upstream said nothing). */
+        @WithDefault("10s")
+        Duration notFoundMaxAge();
+
+        /**
+         * Browsers get {@code max-age} = min(remaining freshness, this); the CDN gets the full
+         * remaining freshness in {@code Surrogate-Control}.
+         */
+        @WithDefault("30s")
+        Duration browserMaxAge();
+
+        /**
+         * How long past its max-age an entry is kept for stale-if-error at most (the upstreams ask
+         * for a day; the cache keeps the last good copy this long).
+         */
+        @WithDefault("1h")
+        Duration staleRetention();
+
+        /** Budget of one Infinispan call on the request path; past it the cache counts as unavailable. */
+        @WithDefault("250ms")
+        Duration timeout();
+
+        /** After an Infinispan failure, requests compose without the caches this long before trying again. */
+        @WithDefault("1s")
+        Duration retryAfterFailure();
+
+        /**
+         * Largest clock difference between gateway replicas. A fragment whose tags were first seen
+         * after its fetch is only stored when none of them was purged within this time before the
+         * fetch (the purge and the fetch might have crossed).
+         */
+        @WithDefault("2s")
+        Duration clockSkew();
+
+        /** Lifespan of a tag version in Infinispan (an expired version just makes its entries stale). */
+        @WithDefault("24h")
+        Duration tagVersionLifespan();
+
+        /**
+         * Hot Rod near-cache sizes (entries per gateway). They are applied through
+         * {@code quarkus.infinispan-client.cache.<name>.near-cache-max-entries} in
+         * {@code application.properties}; listed here so they are documented in one place.
+         */
+        NearCache nearCache();
+
+        interface NearCache {
+            @WithDefault("1000")
+            int pages();
+
+            @WithDefault("4000")
+            int fragments();
+
+            @WithDefault("20000")
+            int tags();
+        }
+    }
+
+    /** {@code manchete.purge.*}: the purge API ({@code POST /internal/v1/purge}). */
+    interface Purge {
+        /** Bearer token the services' purge relays send. */
+        @WithDefault("dev-purge-token")
+        String token();
+
+        /** Budget for recording all tag versions of one purge in Infinispan; past it → 503. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Largest purge request body (bytes). */
+        @WithDefault("1048576")
+        long maxBodyBytes();
+
+        /** Most tags in one purge request. */
+        @WithDefault("10000")
+        int maxTags();
+    }
 
     interface Services {
         Service page();

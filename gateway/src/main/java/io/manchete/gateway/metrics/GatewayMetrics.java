@@ -1,5 +1,7 @@
 package io.manchete.gateway.metrics;
 
+import io.manchete.gateway.cache.CacheResult;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,19 +11,39 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway's own timers. Tag values are bounded (services, slot names from the layouts, a few
- * outcomes, routes, statuses); timers are looked up once and kept.
+ * The gateway's own timers and cache counters. Tag values are bounded (services, slot names from the
+ * layouts, a few outcomes, routes, statuses, cache results); meters are looked up once and kept.
  */
 @ApplicationScoped
 public class GatewayMetrics {
     public static final String FRAGMENT_DURATION = "manchete.fragment.duration";
     public static final String PAGE_DURATION = "manchete.page.duration";
+    public static final String PAGE_CACHE = "manchete.page.cache";
+    public static final String FRAGMENT_CACHE = "manchete.fragment.cache";
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Counter[] pageCache = new Counter[CacheResult.values().length];
+    private final Counter[] fragmentCache = new Counter[CacheResult.values().length];
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (CacheResult result : CacheResult.values()) {
+            pageCache[result.ordinal()] = Counter.builder(PAGE_CACHE)
+                    .description("Page requests by how the page cache answered")
+                    .tag("result", result.tag()).register(registry);
+            fragmentCache[result.ordinal()] = Counter.builder(FRAGMENT_CACHE)
+                    .description("Layout and fragment look-ups of page assembly by how the fragment cache answered")
+                    .tag("result", result.tag()).register(registry);
+        }
+    }
+
+    public void pageCache(CacheResult result) {
+        pageCache[result.ordinal()].increment();
+    }
+
+    public void fragmentCache(CacheResult result) {
+        fragmentCache[result.ordinal()].increment();
     }
 
     public void fragment(String service, String slot, String outcome, long nanos) {

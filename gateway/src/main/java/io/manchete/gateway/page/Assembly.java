@@ -1,5 +1,7 @@
 package io.manchete.gateway.page;
 
+import java.util.Map;
+
 /** The outcome of assembling a page: a {@link Page}, or why there is none. */
 public sealed interface Assembly permits Assembly.Page, Assembly.Unavailable {
 
@@ -7,17 +9,28 @@ public sealed interface Assembly permits Assembly.Page, Assembly.Unavailable {
 
     /**
      * A complete page. {@code body} is the UTF-8 HTML, {@code etag} a strong validator of it,
-     * {@code surrogateKey} the space-separated tags to expire it by.
+     * {@code surrogateKey} the space-separated tags to expire it by, {@code maxAge} its freshness
+     * (the least left among layout and fragments), {@code staleWhileRevalidate} and
+     * {@code staleIfError} the least the parts allow. {@code versions}: the tag versions it was built
+     * from; {@code cacheable}: it may be stored (every part storable, every tag with a version, a
+     * max-age); {@code personal}: a part was {@code private}/{@code no-store} or set a cookie, so
+     * nobody may store the page.
      */
-    record Page(byte[] body, String etag, int maxAge, String surrogateKey, String serverTiming) implements Assembly {
+    record Page(byte[] body, String etag, int maxAge, String surrogateKey, String serverTiming,
+                int staleWhileRevalidate, int staleIfError, Map<String, String> versions, boolean cacheable,
+                boolean personal) implements Assembly {
     }
 
     /**
      * No page: {@code status} 404/410 (the layout or the primary fragment does not exist;
      * {@code maxAge} says how long that answer may be cached) or 503 (a part we cannot do without
-     * failed).
+     * failed). A 404 may be cached ({@code cacheable}) with the layout's tag {@code versions}.
      */
-    record Unavailable(int status, String reason, int maxAge, String surrogateKey, String serverTiming)
-            implements Assembly {
+    record Unavailable(int status, String reason, int maxAge, String surrogateKey, String serverTiming,
+                       Map<String, String> versions, boolean cacheable) implements Assembly {
+
+        public Unavailable(int status, String reason, int maxAge, String surrogateKey, String serverTiming) {
+            this(status, reason, maxAge, surrogateKey, serverTiming, Map.of(), false);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.manchete.gateway.page;
 
-import io.manchete.gateway.client.FragmentClient;
+import io.manchete.gateway.cache.CacheResult;
+import io.manchete.gateway.cache.FragmentCache;
+import io.manchete.gateway.cache.Part;
 import io.manchete.gateway.client.FragmentResult;
 import io.manchete.gateway.client.Upstream;
 import io.manchete.gateway.config.GatewayConfig;
@@ -12,6 +14,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,35 +22,43 @@ import java.util.Set;
 
 /**
  * Assembles a page: the layout from page-service, then all its fragments in parallel (each with its
- * own budget), stitched into the template. Failure policy: layout missing → 404; layout failed →
- * 503; primary fragment 404/410 → that status; primary failed → 503; secondary failed → a
- * placeholder and the page's max-age drops to the placeholder max-age.
+ * own budget), stitched into the template; layout and fragments come through the
+ * {@link FragmentCache}, so only those that expired or were purged are fetched. Failure policy:
+ * layout missing → 404; layout failed → 503; primary fragment 404/410 → that status; primary failed →
+ * 503; secondary failed → a placeholder and the page's max-age drops to the placeholder max-age.
+ *
+ * <p>The page's freshness is the least left among layout and fragments (the layout JSON's
+ * {@code maxAge} is an upper bound), its tags the union of theirs, each with the version the part was
+ * built from.
  */
 @ApplicationScoped
 public class PageAssembler {
     private static final Logger LOG = Logger.getLogger(PageAssembler.class);
     static final String TITLE_SUFFIX = " · Manchete";
-    /** How long a "does not exist" answer may be cached when the upstream said nothing. */
-    static final int NOT_FOUND_MAX_AGE = 10;
 
-    private final FragmentClient fragments;
+    private final FragmentCache fragments;
     private final int placeholderMaxAge;
+    /** How long a "does not exist" answer may be cached at most (and when the upstream said nothing). */
+    private final int notFoundMaxAge;
 
-    public PageAssembler(FragmentClient fragments, GatewayConfig config) {
+    public PageAssembler(FragmentCache fragments, GatewayConfig config) {
         this.fragments = fragments;
         this.placeholderMaxAge = (int) Math.min(Integer.MAX_VALUE, config.placeholderMaxAge().toSeconds());
+        this.notFoundMaxAge = (int) Math.min(Integer.MAX_VALUE, config.pageCache().notFoundMaxAge().toSeconds());
     }
 
     public Uni<Assembly> assemble(PageRoute route, String section, String slug) {
-        return fragments.fetch(Upstream.PAGE, "layout", route.layoutPath(section))
-                .flatMap(layoutResult -> withLayout(route, section, slug, layoutResult));
+        return fragments.get(Upstream.PAGE, "layout", route.layoutPath(section))
+                .flatMap(layoutPart -> withLayout(route, section, slug, layoutPart));
     }
 
-    private Uni<Assembly> withLayout(PageRoute route, String section, String slug, FragmentResult layoutResult) {
+    private Uni<Assembly> withLayout(PageRoute route, String section, String slug, Part layoutPart) {
+        FragmentResult layoutResult = layoutPart.result();
         ServerTiming timing = new ServerTiming().add("layout", layoutResult.nanos(), null);
         if (layoutResult.outcome() == FragmentResult.Outcome.NOT_FOUND) {
-            return Uni.createFrom().item(new Assembly.Unavailable(404, "no layout for this page",
-                    maxAgeOf(layoutResult, NOT_FOUND_MAX_AGE), "", timing.toString()));
+            int maxAge = notFoundMaxAge(layoutResult);
+            return Uni.createFrom().item(new Assembly.Unavailable(404, "no layout for this page", maxAge, "",
+                    timing.toString(), Map.of(), maxAge > 0));
         }
         if (!layoutResult.ok()) {
             return Uni.createFrom().item(new Assembly.Unavailable(503, "layout " + layoutResult.outcome().tag(), 0, "",
@@ -62,53 +73,83 @@ public class PageAssembler {
         }
         List<Layout.Slot> slots = layout.slots();
         if (slots.isEmpty()) {
-            return Uni.createFrom().item(build(layout, List.of(), timing));
+            return Uni.createFrom().item(build(layout, layoutPart, List.of(), timing));
         }
-        List<Uni<FragmentResult>> fetches = new ArrayList<>(slots.size());
+        List<Uni<Part>> fetches = new ArrayList<>(slots.size());
         for (Layout.Slot slot : slots) {
             Upstream upstream = Upstream.byServiceName(slot.service());
             if (upstream == null) {
                 LOG.warnf("Layout slot %s names an unknown service %s", slot.name(), slot.service());
-                fetches.add(Uni.createFrom().item(FragmentResult.failed(null, slot.name(),
-                        new IllegalArgumentException("unknown service"), 0)));
+                fetches.add(Uni.createFrom().item(Part.fetched(FragmentResult.failed(null, slot.name(),
+                        new IllegalArgumentException("unknown service"), 0), null, CacheResult.BYPASS)));
             } else {
-                fetches.add(fragments.fetch(upstream, slot.name(), SlotPaths.expand(slot.path(), section, slug)));
+                fetches.add(fragments.get(upstream, slot.name(), SlotPaths.expand(slot.path(), section, slug)));
             }
         }
         return Uni.combine().all().unis(fetches).with(results -> {
-            List<FragmentResult> typed = new ArrayList<>(results.size());
+            List<Part> typed = new ArrayList<>(results.size());
             for (Object result : results) {
-                typed.add((FragmentResult) result);
+                typed.add((Part) result);
             }
-            return build(layout, typed, timing);
+            return build(layout, layoutPart, typed, timing);
         });
     }
 
-    /** Stitches the page from the layout and one result per slot (same order). Pure: unit-testable. */
+    /**
+     * Stitches the page from fresh upstream answers (no cache involved: the layout's freshness is its
+     * JSON {@code maxAge}, no tag versions are known). Pure: unit-testable.
+     */
     Assembly build(Layout layout, List<FragmentResult> results, ServerTiming timing) {
+        Part layoutPart = new Part(new FragmentResult(Upstream.PAGE, "layout", FragmentResult.Outcome.OK, 200, "",
+                null, null, null, 0), -1, 0, 0, Map.of(), false, CacheResult.MISS);
+        List<Part> parts = new ArrayList<>(results.size());
+        for (FragmentResult result : results) {
+            parts.add(Part.fetched(result, Map.of(), CacheResult.MISS));
+        }
+        return build(layout, layoutPart, parts, timing);
+    }
+
+    /** Stitches the page from the layout and one part per slot (same order). Pure: unit-testable. */
+    Assembly build(Layout layout, Part layoutPart, List<Part> parts, ServerTiming timing) {
         List<Layout.Slot> slots = layout.slots();
         Set<String> tags = new LinkedHashSet<>(layout.tags());
-        long maxAge = layout.maxAge();
+        tags.addAll(FragmentCache.tags(layoutPart.result().surrogateKey()));
+        Versions versions = new Versions();
+        versions.merge(layoutPart.versions());
+        boolean layoutCacheable = layoutPart.cacheable() && versions.covers(tags);
+        boolean cacheable = layoutCacheable;
+        boolean personal = layoutPart.personal();
+        long maxAge = layoutPart.maxAge() >= 0 ? Math.min(layout.maxAge(), layoutPart.maxAge()) : layout.maxAge();
+        int staleWhileRevalidate = layoutPart.staleWhileRevalidate();
+        int staleIfError = layoutPart.staleIfError();
         Map<String, String> html = new HashMap<>(slots.size() * 2);
         String title = null;
         Assembly.Unavailable primaryProblem = null;
         for (int i = 0; i < slots.size(); i++) {
             Layout.Slot slot = slots.get(i);
-            FragmentResult result = results.get(i);
+            Part part = parts.get(i);
+            FragmentResult result = part.result();
             timing.add("frag-" + slot.name(), result.nanos(), slot.service());
             if (result.ok()) {
                 html.put(slot.name(), result.body());
-                maxAge = Math.min(maxAge, CacheControl.parse(result.cacheControl()).sharedMaxAge(0));
-                addTags(tags, result.surrogateKey());
+                maxAge = Math.min(maxAge, Math.max(0, part.maxAge()));
+                staleWhileRevalidate = Math.min(staleWhileRevalidate, part.staleWhileRevalidate());
+                staleIfError = Math.min(staleIfError, part.staleIfError());
+                tags.addAll(FragmentCache.tags(result.surrogateKey()));
+                cacheable &= part.cacheable();
+                personal |= part.personal();
+                versions.merge(part.versions());
                 if (slot.primary() && title == null) {
                     title = decodeTitle(result.title());
                 }
             } else if (slot.primary()) {
                 if (primaryProblem == null) {
                     if (result.outcome() == FragmentResult.Outcome.NOT_FOUND) {
-                        addTags(tags, result.surrogateKey());
+                        tags.addAll(FragmentCache.tags(result.surrogateKey()));
+                        int notFound = (int) Math.min(layout.maxAge(), notFoundMaxAge(result));
                         primaryProblem = new Assembly.Unavailable(result.status(), "primary fragment not found",
-                                (int) Math.min(layout.maxAge(), maxAgeOf(result, NOT_FOUND_MAX_AGE)), null, null);
+                                notFound, null, null, layoutPart.versions() == null ? Map.of() : layoutPart.versions(),
+                                result.status() == 404 && layoutCacheable && notFound > 0);
                     } else {
                         LOG.debugf("Primary fragment %s failed: %s %d", slot.name(), result.outcome(), result.status());
                         primaryProblem = new Assembly.Unavailable(503, "primary fragment " + result.outcome().tag(), 0,
@@ -122,12 +163,44 @@ public class PageAssembler {
         }
         if (primaryProblem != null) {
             return new Assembly.Unavailable(primaryProblem.status(), primaryProblem.reason(), primaryProblem.maxAge(),
-                    String.join(" ", tags), timing.toString());
+                    String.join(" ", tags), timing.toString(), primaryProblem.versions(), primaryProblem.cacheable());
         }
+        cacheable &= !personal && !versions.conflict && versions.covers(tags) && maxAge > 0;
         String titleHtml = title != null ? Html.escape(title) + TITLE_SUFFIX : Html.escape(layout.title());
         byte[] body = Stitcher.stitch(layout.template(), html, titleHtml).getBytes(StandardCharsets.UTF_8);
         return new Assembly.Page(body, ETags.strong(body), (int) Math.max(0, maxAge), String.join(" ", tags),
-                timing.toString());
+                timing.toString(), Math.max(0, staleWhileRevalidate), Math.max(0, staleIfError),
+                cacheable ? versions.inOrderOf(tags) : Map.of(), cacheable, personal);
+    }
+
+    /** Tag versions gathered from the parts; two parts built from different versions of a tag conflict. */
+    private static final class Versions {
+        final Map<String, String> byTag = new HashMap<>();
+        boolean conflict;
+
+        void merge(Map<String, String> versions) {
+            if (versions == null) {
+                return;
+            }
+            for (Map.Entry<String, String> version : versions.entrySet()) {
+                String before = byTag.putIfAbsent(version.getKey(), version.getValue());
+                if (before != null && !before.equals(version.getValue())) {
+                    conflict = true;
+                }
+            }
+        }
+
+        boolean covers(Set<String> tags) {
+            return byTag.keySet().containsAll(tags);
+        }
+
+        Map<String, String> inOrderOf(Set<String> tags) {
+            Map<String, String> ordered = new LinkedHashMap<>();
+            for (String tag : tags) {
+                ordered.put(tag, byTag.get(tag));
+            }
+            return ordered;
+        }
     }
 
     static String placeholder(String slotName) {
@@ -148,27 +221,8 @@ public class PageAssembler {
         }
     }
 
-    private static int maxAgeOf(FragmentResult result, int otherwise) {
-        return (int) Math.min(Integer.MAX_VALUE, CacheControl.parse(result.cacheControl()).sharedMaxAge(otherwise));
-    }
-
-    private static void addTags(Set<String> tags, String surrogateKey) {
-        if (surrogateKey == null || surrogateKey.isEmpty()) {
-            return;
-        }
-        int i = 0;
-        int length = surrogateKey.length();
-        while (i < length) {
-            while (i < length && Character.isWhitespace(surrogateKey.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            while (i < length && !Character.isWhitespace(surrogateKey.charAt(i))) {
-                i++;
-            }
-            if (i > start) {
-                tags.add(surrogateKey.substring(start, i));
-            }
-        }
+    /** The upstream's shared max-age for a "not found", at most the configured one (which is also the default). */
+    private int notFoundMaxAge(FragmentResult result) {
+        return (int) Math.min(notFoundMaxAge, CacheControl.parse(result.cacheControl()).sharedMaxAge(notFoundMaxAge));
     }
 }

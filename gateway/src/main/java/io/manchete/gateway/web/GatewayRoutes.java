@@ -1,9 +1,11 @@
 package io.manchete.gateway.web;
 
-import io.manchete.commons.http.FragmentHeaders;
+import io.manchete.gateway.cache.CacheEntry;
+import io.manchete.gateway.cache.PageKeys;
 import io.manchete.gateway.client.AssetClient;
 import io.manchete.gateway.client.CommentsClient;
 import io.manchete.gateway.client.FragmentClient;
+import io.manchete.gateway.client.FragmentHeaders;
 import io.manchete.gateway.client.FragmentResult;
 import io.manchete.gateway.client.Upstream;
 import io.manchete.gateway.config.GatewayConfig;
@@ -11,7 +13,6 @@ import io.manchete.gateway.metrics.GatewayMetrics;
 import io.manchete.gateway.page.Assembly;
 import io.manchete.gateway.page.CacheControl;
 import io.manchete.gateway.page.ETags;
-import io.manchete.gateway.page.PageAssembler;
 import io.manchete.gateway.page.PageRoute;
 import io.manchete.gateway.page.SlotPaths;
 import io.vertx.core.MultiMap;
@@ -32,8 +33,15 @@ import java.util.function.Consumer;
 
 /**
  * The gateway's HTTP surface, as plain Vert.x Web routes on Quarkus' router (no JAX-RS on the hot
- * path): pages, the asset proxy, the comment form, HTML error pages. Everything here runs on the
- * event loop and never blocks; {@code /q/*} is left to Quarkus.
+ * path): pages (through the page cache, {@link PageDelivery}), the purge API ({@link PurgeApi}), the
+ * asset proxy, the comment form, HTML error pages. Everything here runs on the event loop and never
+ * blocks; {@code /q/*} is left to Quarkus.
+ *
+ * <p>Page answers carry {@code ETag}, {@code Age}, {@code Cache-Control: public, max-age=…} (for
+ * browsers: at most {@code manchete.page-cache.browser-max-age} of freshness left),
+ * {@code Surrogate-Control: max-age=…} (for the CDN: all the freshness left), both counted from the
+ * page's {@code Age} as RFC 9111 does; {@code Surrogate-Key}, {@code Cache-Status} (RFC 9211) and
+ * {@code Server-Timing}.
  */
 @ApplicationScoped
 public class GatewayRoutes {
@@ -43,6 +51,9 @@ public class GatewayRoutes {
     static final CharSequence SERVER_TIMING = HttpHeaders.createOptimized("Server-Timing");
     static final CharSequence SURROGATE_KEY = HttpHeaders.createOptimized(FragmentHeaders.SURROGATE_KEY);
     static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+    static final CharSequence CACHE_STATUS = HttpHeaders.createOptimized("Cache-Status");
+    static final CharSequence SURROGATE_CONTROL = HttpHeaders.createOptimized("Surrogate-Control");
+    static final CharSequence PRAGMA = HttpHeaders.createOptimized("Pragma");
     static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
     static final String RETRY_AFTER_SECONDS = "5";
     /** Quarkus' non-application root ({@code /q/health}, {@code /q/metrics}). */
@@ -50,26 +61,36 @@ public class GatewayRoutes {
     /** Every path that is not under {@code /q}. */
     static final String NOT_QUARKUS = "^/(?!q(?:/|$)).*";
 
-    private final PageAssembler assembler;
+    private final PageDelivery delivery;
+    private final PageKeys keys;
+    private final PurgeApi purge;
     private final FragmentClient fragments;
     private final AssetClient assets;
     private final CommentsClient comments;
     private final ErrorPages errorPages;
     private final GatewayMetrics metrics;
     private final long commentFormMaxBytes;
+    private final boolean pageCacheEnabled;
+    private final long browserMaxAge;
 
-    public GatewayRoutes(PageAssembler assembler, FragmentClient fragments, AssetClient assets,
-                         CommentsClient comments, ErrorPages errorPages, GatewayMetrics metrics, GatewayConfig config) {
-        this.assembler = assembler;
+    public GatewayRoutes(PageDelivery delivery, PageKeys keys, PurgeApi purge, FragmentClient fragments,
+                         AssetClient assets, CommentsClient comments, ErrorPages errorPages, GatewayMetrics metrics,
+                         GatewayConfig config) {
+        this.delivery = delivery;
+        this.keys = keys;
+        this.purge = purge;
         this.fragments = fragments;
         this.assets = assets;
         this.comments = comments;
         this.errorPages = errorPages;
         this.metrics = metrics;
         this.commentFormMaxBytes = config.commentFormMaxBytes();
+        this.pageCacheEnabled = config.pageCache().enabled();
+        this.browserMaxAge = config.pageCache().browserMaxAge().toSeconds();
     }
 
     void init(@Observes Router router) {
+        purge.register(router);
         router.route("/assets/:name").handler(this::asset);
         router.post("/:section/:slug/comments")
                 .handler(BodyHandler.create(false).setBodyLimit(commentFormMaxBytes).setDeleteUploadedFilesOnEnd(true))
@@ -106,45 +127,80 @@ public class GatewayRoutes {
             error(ctx, route.tag(), start, 404, null);
             return;
         }
-        assembler.assemble(route, section, slug).subscribe().with(
-                guarded(ctx, assembly -> writePage(ctx, route, assembly, start)), ctx::fail);
+        HttpServerRequest request = ctx.request();
+        String key = keys.key(route, section, slug, request.query(), request.headers());
+        PageDelivery.Mode mode = PageDelivery.Mode.NORMAL;
+        String bypass = null;
+        String cacheControl = request.getHeader(HttpHeaders.CACHE_CONTROL);
+        if (!pageCacheEnabled) {
+            mode = PageDelivery.Mode.BYPASS;
+            bypass = "disabled";
+        } else if (request.headers().contains(HttpHeaders.AUTHORIZATION)) {
+            mode = PageDelivery.Mode.BYPASS;
+            bypass = "authorization";
+        } else if (cacheControl != null) {
+            CacheControl directives = CacheControl.parse(cacheControl);
+            if (directives.noStore()) {
+                mode = PageDelivery.Mode.BYPASS;
+                bypass = "no-store";
+            } else if (directives.noCache()) {
+                mode = PageDelivery.Mode.REVALIDATE;
+            }
+        } else if ("no-cache".equalsIgnoreCase(request.getHeader(PRAGMA))) {
+            mode = PageDelivery.Mode.REVALIDATE;
+        }
+        delivery.serve(new PageDelivery.PageRequest(route, section, slug, key, mode, bypass),
+                guarded(ctx, served -> writePage(ctx, route, served, start)), ctx::fail);
     }
 
-    private void writePage(RoutingContext ctx, PageRoute route, Assembly assembly, long start) {
+    private void writePage(RoutingContext ctx, PageRoute route, PageDelivery.Served served, long start) {
         HttpServerResponse response = ctx.response();
-        if (response.closed()) {
+        if (response.closed() || response.ended()) {
             return;
         }
-        if (assembly instanceof Assembly.Page page) {
-            response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + page.maxAge())
-                    .putHeader(HttpHeaders.ETAG, page.etag())
-                    .putHeader(SERVER_TIMING, page.serverTiming());
-            if (!page.surrogateKey().isEmpty()) {
-                response.putHeader(SURROGATE_KEY, page.surrogateKey());
+        response.putHeader(CACHE_STATUS, served.cacheStatus());
+        response.putHeader(SERVER_TIMING, served.serverTiming());
+        CacheEntry entry = served.entry();
+        if (entry == null) {
+            Assembly.Unavailable unavailable = served.unavailable();
+            if (unavailable.surrogateKey() != null && !unavailable.surrogateKey().isEmpty()) {
+                response.putHeader(SURROGATE_KEY, unavailable.surrogateKey());
             }
-            int status;
-            if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), page.etag())) {
-                status = 304;
-                response.setStatusCode(status).end();
-            } else {
-                status = 200;
-                response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML)
-                        .end(Buffer.buffer(page.body()));
+            if (unavailable.status() == 404 || unavailable.status() == 410) {
+                response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + unavailable.maxAge());
             }
-            metrics.page(route.tag(), status, System.nanoTime() - start);
+            LOG.debugf("%s %s: %d (%s)", ctx.request().method(), ctx.request().path(), unavailable.status(),
+                    unavailable.reason());
+            error(ctx, route.tag(), start, unavailable.status(), null);
             return;
         }
-        Assembly.Unavailable unavailable = (Assembly.Unavailable) assembly;
-        response.putHeader(SERVER_TIMING, unavailable.serverTiming());
-        if (unavailable.surrogateKey() != null && !unavailable.surrogateKey().isEmpty()) {
-            response.putHeader(SURROGATE_KEY, unavailable.surrogateKey());
+        if (!entry.surrogateKey().isEmpty()) {
+            response.putHeader(SURROGATE_KEY, entry.surrogateKey());
         }
-        if (unavailable.status() == 404 || unavailable.status() == 410) {
-            response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + unavailable.maxAge());
+        if (served.personal()) {
+            response.putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+        } else {
+            // max-age counts from the page's age (RFC 9111 §4.2.3): a cache downstream keeps it for
+            // max-age - Age more seconds — browsers at most browser-max-age, the CDN all that is left
+            long now = System.currentTimeMillis();
+            long age = entry.ageMillis(now) / 1000;
+            long remaining = Math.max(0, entry.remainingSeconds(now));
+            response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + (age + Math.min(remaining, browserMaxAge)))
+                    .putHeader(SURROGATE_CONTROL, "max-age=" + (age + remaining))
+                    .putHeader(HttpHeaders.AGE, Long.toString(age));
         }
-        LOG.debugf("%s %s: %d (%s)", ctx.request().method(), ctx.request().path(), unavailable.status(),
-                unavailable.reason());
-        error(ctx, route.tag(), start, unavailable.status(), null);
+        int status = entry.status();
+        String etag = entry.etag();
+        if (etag != null) {
+            response.putHeader(HttpHeaders.ETAG, etag);
+        }
+        if (status == 200 && etag != null && ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+            status = 304;
+            response.setStatusCode(status).end();
+        } else {
+            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML).end(entry.body());
+        }
+        metrics.page(route.tag(), status, System.nanoTime() - start);
     }
 
     // ---------------------------------------------------------------- assets

@@ -4,13 +4,17 @@ import io.manchete.gateway.client.FragmentResult;
 import io.manchete.gateway.client.FragmentResult.Outcome;
 import io.manchete.gateway.client.Upstream;
 import io.manchete.gateway.config.GatewayConfig;
+import io.manchete.gateway.cache.CacheResult;
+import io.manchete.gateway.cache.Part;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,6 +106,57 @@ class PageAssemblerTest {
         }
     }
 
+    static Part part(FragmentResult result, Map<String, String> versions) {
+        return Part.fetched(result, versions, CacheResult.MISS);
+    }
+
+    static Part layoutPart(Map<String, String> versions) {
+        return part(new FragmentResult(Upstream.PAGE, "layout", Outcome.OK, 200, LAYOUT,
+                "public, max-age=300, stale-while-revalidate=300, stale-if-error=86400", "shell section:world", null, 0),
+                versions);
+    }
+
+    @Test
+    void cachedPartsGiveThePageTheirTagVersionsAndTheLeastFreshness() {
+        Assembly.Page page = assertInstanceOf(Assembly.Page.class, assembler.build(layout,
+                layoutPart(Map.of("shell", "0.s", "section:world", "0.w")),
+                List.of(part(ok("main", "M", "public, max-age=60, stale-while-revalidate=60, stale-if-error=600",
+                                "article:a section:world", null), Map.of("article:a", "1.a", "section:world", "0.w")),
+                        part(ok("comments", "C", "public, max-age=45, stale-while-revalidate=45, stale-if-error=86400",
+                                "comments:a", null), Map.of("comments:a", "0.c"))),
+                new ServerTiming()));
+        assertTrue(page.cacheable());
+        assertEquals(45, page.maxAge());
+        assertEquals(45, page.staleWhileRevalidate());
+        assertEquals(600, page.staleIfError());
+        assertEquals(List.of("shell", "section:world", "article:a", "comments:a"), List.copyOf(page.versions().keySet()));
+        assertEquals("1.a", page.versions().get("article:a"));
+    }
+
+    @Test
+    void aPageIsNotStorableWhenAPartIsNotOrVersionsDisagree() {
+        Map<String, String> layoutVersions = Map.of("shell", "0.s", "section:world", "0.w");
+        FragmentResult main = ok("main", "M", "public, max-age=60", "article:a section:world", null);
+        FragmentResult comments = ok("comments", "C", "public, max-age=45", "comments:a", null);
+        // built from another version of section:world than the layout: one of them is already stale
+        Assembly.Page conflict = (Assembly.Page) assembler.build(layout, layoutPart(layoutVersions),
+                List.of(part(main, Map.of("article:a", "1", "section:world", "2.w")), part(comments, Map.of("comments:a", "0"))),
+                new ServerTiming());
+        assertFalse(conflict.cacheable());
+        // a part whose versions are unknown
+        Assembly.Page unknown = (Assembly.Page) assembler.build(layout, layoutPart(layoutVersions),
+                List.of(part(main, null), part(comments, Map.of("comments:a", "0"))), new ServerTiming());
+        assertFalse(unknown.cacheable());
+        // a personal part: not storable, and marked so nobody stores it
+        Assembly.Page personal = (Assembly.Page) assembler.build(layout, layoutPart(layoutVersions),
+                List.of(part(main, Map.of("article:a", "1", "section:world", "0.w")),
+                        part(new FragmentResult(Upstream.COMMENTS, "comments", Outcome.OK, 200, "C", "public, max-age=45",
+                                "comments:a", null, 0, true), Map.of("comments:a", "0"))),
+                new ServerTiming());
+        assertFalse(personal.cacheable());
+        assertTrue(personal.personal());
+    }
+
     @Test
     void titleDecoding() {
         assertEquals("Q+A now", PageAssembler.decodeTitle("Q%2BA+now"));
@@ -141,6 +196,75 @@ class PageAssemblerTest {
             @Override
             public long commentFormMaxBytes() {
                 return 65536;
+            }
+
+            @Override
+            public PageCache pageCache() {
+                return pageCacheConfig();
+            }
+
+            @Override
+            public Purge purge() {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    static GatewayConfig.PageCache pageCacheConfig() {
+        return new GatewayConfig.PageCache() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public List<String> trackingParameters() {
+                return List.of("utm_*", "fbclid", "gclid", "ref");
+            }
+
+            @Override
+            public java.util.Optional<List<String>> keyHeaders() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public Duration notFoundMaxAge() {
+                return Duration.ofSeconds(10);
+            }
+
+            @Override
+            public Duration browserMaxAge() {
+                return Duration.ofSeconds(30);
+            }
+
+            @Override
+            public Duration staleRetention() {
+                return Duration.ofHours(1);
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofMillis(250);
+            }
+
+            @Override
+            public Duration retryAfterFailure() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public Duration clockSkew() {
+                return Duration.ofSeconds(2);
+            }
+
+            @Override
+            public Duration tagVersionLifespan() {
+                return Duration.ofHours(24);
+            }
+
+            @Override
+            public NearCache nearCache() {
+                throw new UnsupportedOperationException();
             }
         };
     }

@@ -1,6 +1,6 @@
 package io.manchete.gateway.stub;
 
-import io.manchete.commons.http.FragmentHeaders;
+import io.manchete.gateway.client.FragmentHeaders;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +33,8 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
     public static final String ASSET_ETAG = "\"css-1\"";
     public static final String ARTICLE_TITLE = "Hello <World> & café";
     public static final Set<String> ARTICLES = Set.of("hello-world", "second-story");
+    /** Any slug with this prefix is a published article of the stub too (tests use fresh ones). */
+    public static final String STORY_PREFIX = "story-";
     public static final Set<String> SECTIONS = Set.of("world", "politics");
     /** How long a held request waits for its partners before it is answered anyway. */
     static final long HOLD_FALLBACK_MS = 3000;
@@ -248,13 +250,13 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
 
     private static Answer page(HttpServerRequest request, String path) {
         if (path.equals("/api/v1/layouts/home")) {
-            return json(homeLayout());
+            return layout(homeLayout());
         }
         if (path.startsWith("/api/v1/layouts/section/") && SECTIONS.contains(last(path))) {
-            return json(sectionLayout(last(path)));
+            return layout(sectionLayout(last(path)));
         }
         if (path.startsWith("/api/v1/layouts/article/") && SECTIONS.contains(last(path))) {
-            return json(articleLayout(last(path)));
+            return layout(articleLayout(last(path)));
         }
         if (path.equals("/assets/" + ASSET)) {
             Map<String, String> headers = new HashMap<>();
@@ -273,11 +275,11 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
     private static Answer content(HttpServerRequest request, String path) {
         if (path.startsWith("/fragments/article/")) {
             String slug = last(path);
-            if (!ARTICLES.contains(slug)) {
+            if (!ARTICLES.contains(slug) && !slug.startsWith(STORY_PREFIX)) {
                 return notFoundFragment();
             }
             Map<String, String> headers = fragmentHeaders(60, "article:" + slug + " section:world");
-            String title = slug.equals("hello-world") ? ARTICLE_TITLE : "Second story";
+            String title = slug.equals("hello-world") ? ARTICLE_TITLE : slug.equals("second-story") ? "Second story" : slug;
             headers.put(FragmentHeaders.FRAGMENT_TITLE,
                     URLEncoder.encode(title, StandardCharsets.UTF_8).replace("+", "%20"));
             return new Answer(200, "<div class=\"article-body\" data-slug=\"" + slug + "\"><p>Body of " + slug
@@ -315,10 +317,15 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
     private static Map<String, String> fragmentHeaders(int maxAge, String tags) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Content-Type", "text/html;charset=UTF-8");
-        headers.put("Cache-Control", FragmentHeaders.cacheControl(maxAge));
+        headers.put("Cache-Control", cacheControl(maxAge));
         headers.put(FragmentHeaders.SURROGATE_KEY, tags);
         headers.put("ETag", "\"" + Integer.toHexString(tags.hashCode()) + "\"");
         return headers;
+    }
+
+    /** What the services send (commons {@code FragmentHeaders.cacheControl}). */
+    public static String cacheControl(int maxAge) {
+        return "public, max-age=" + maxAge + ", stale-while-revalidate=" + Math.max(5, maxAge) + ", stale-if-error=86400";
     }
 
     private static Answer notFoundFragment() {
@@ -333,6 +340,15 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
         headers.put("Content-Type", "application/problem+json");
         return new Answer(status, new JsonObject().put("type", "about:blank").put("title", title)
                 .put("status", status).put("detail", detail).encode(), headers);
+    }
+
+    /** A layout with the headers page-service sends: Cache-Control from its maxAge, its tags as Surrogate-Key. */
+    private static Answer layout(JsonObject body) {
+        Answer answer = json(body);
+        answer.headers().put("Cache-Control", cacheControl(body.getInteger("maxAge")));
+        answer.headers().put(FragmentHeaders.SURROGATE_KEY, String.join(" ",
+                body.getJsonArray("tags").stream().map(String::valueOf).toList()));
+        return answer;
     }
 
     private static Answer json(JsonObject body) {

@@ -2,6 +2,9 @@ package io.manchete.gateway.web;
 
 import io.manchete.gateway.stub.StubUpstreams;
 import io.manchete.gateway.stub.Stubs;
+import io.manchete.launcher.testing.RealInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,11 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 @WithTestResource(StubUpstreams.class)
+@QuarkusTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "none"))
 class AssetsTest {
 
     @BeforeEach
     void reset() {
-        Stubs.reset();
+        Gateway.fresh();
     }
 
     @Test

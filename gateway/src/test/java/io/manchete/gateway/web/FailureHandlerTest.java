@@ -1,6 +1,9 @@
 package io.manchete.gateway.web;
 
 import io.manchete.gateway.stub.StubUpstreams;
+import io.manchete.launcher.testing.RealInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.ext.web.Router;
@@ -14,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(StubUpstreams.class)
+@QuarkusTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "none"))
 class FailureHandlerTest {
 
     /** A route that throws, to reach the gateway's failure handler (test code only). */

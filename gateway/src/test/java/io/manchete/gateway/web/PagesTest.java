@@ -2,6 +2,9 @@ package io.manchete.gateway.web;
 
 import io.manchete.gateway.stub.StubUpstreams;
 import io.manchete.gateway.stub.Stubs;
+import io.manchete.launcher.testing.RealInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -19,16 +22,18 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(StubUpstreams.class)
+@QuarkusTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "none"))
 class PagesTest {
 
     @BeforeEach
     void reset() {
-        Stubs.reset();
+        Gateway.fresh();
     }
 
     @Test
@@ -37,6 +42,7 @@ class PagesTest {
                 .statusCode(200)
                 .header("Content-Type", "text/html;charset=UTF-8")
                 .header("Cache-Control", "public, max-age=30") // min(layout 60, teasers 30)
+                .header("Surrogate-Control", "max-age=30")
                 .extract().asString();
         assertTrue(html.startsWith("<!doctype html>"), html);
         assertTrue(html.contains("<title>Manchete</title>"), html);
@@ -65,10 +71,14 @@ class PagesTest {
         response.then()
                 .statusCode(200)
                 .header("Content-Type", "text/html;charset=UTF-8")
-                .header("Cache-Control", "public, max-age=45") // min(layout 300, article 60, comments 45)
+                // min(layout 300, article 60, comments 45) for the CDN; browsers at most 30 s
+                .header("Cache-Control", "public, max-age=30")
+                .header("Surrogate-Control", "max-age=45")
+                .header("Age", "0")
+                .header("Cache-Status", "Manchete; fwd=miss; stored")
                 .header("ETag", matchesPattern("\"[0-9a-f]{16}\""))
-                .header("Server-Timing", matchesPattern(
-                        "layout;dur=\\d+\\.\\d, frag-main;dur=\\d+\\.\\d;desc=\"content\", frag-comments;dur=\\d+\\.\\d;desc=\"comments\""));
+                .header("Server-Timing", matchesPattern("cache;desc=\"miss\", "
+                        + "layout;dur=\\d+\\.\\d, frag-main;dur=\\d+\\.\\d;desc=\"content\", frag-comments;dur=\\d+\\.\\d;desc=\"comments\""));
         String html = response.asString();
         assertTrue(html.contains("<title>Hello &lt;World&gt; &amp; café · Manchete</title>"), html);
         assertTrue(html.contains("<div id=\"main\"><div class=\"article-body\" data-slug=\"hello-world\">"), html);
@@ -210,7 +220,8 @@ class PagesTest {
         given().header("If-None-Match", etag).get("/world/hello-world").then()
                 .statusCode(304)
                 .header("ETag", etag)
-                .header("Cache-Control", "public, max-age=45")
+                .header("Cache-Status", startsWith("Manchete; hit; ttl="))
+                .header("Cache-Control", matchesPattern("public, max-age=3\\d"))
                 .header("Content-Type", nullValue())
                 .body(emptyString());
         given().header("If-None-Match", "\"other\", W/" + etag).get("/world/hello-world").then().statusCode(304);
@@ -222,7 +233,8 @@ class PagesTest {
     void etagChangesWithTheContent() {
         String before = given().get("/world/hello-world").then().extract().header("ETag");
         Stubs.on("comments", "/fragments/comments/hello-world").status(200, "<p>one comment</p>")
-                .header("Cache-Control", "public, max-age=45").install();
+                .header("Cache-Control", "public, max-age=45").header("Surrogate-Key", "comments:hello-world").install();
+        Gateway.purge("comments:hello-world");
         String after = given().get("/world/hello-world").then().statusCode(200).extract().header("ETag");
         assertTrue(!before.equals(after), before + " vs " + after);
     }

@@ -1,0 +1,341 @@
+package io.manchete.gateway.web;
+
+import io.manchete.gateway.cache.CacheEntry;
+import io.manchete.gateway.cache.CacheResult;
+import io.manchete.gateway.cache.Coalescer;
+import io.manchete.gateway.cache.FragmentCache;
+import io.manchete.gateway.cache.GatewayCaches;
+import io.manchete.gateway.cache.OnContext;
+import io.manchete.gateway.cache.TagVersions;
+import io.manchete.gateway.config.GatewayConfig;
+import io.manchete.gateway.metrics.GatewayMetrics;
+import io.manchete.gateway.page.Assembly;
+import io.manchete.gateway.page.PageAssembler;
+import io.manchete.gateway.page.PageRoute;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Answers a page request from the page cache ({@code gateway-pages}, near-cached) or by assembling
+ * it:
+ * <ol>
+ * <li>Hot path: the entry is in the near cache, within its max-age, and every tag version it was
+ * built from is current (near cache too) — answered inline, no remote call, no thread hop.</li>
+ * <li>Past max-age but inside stale-while-revalidate (and current): answered at once, refreshed in
+ * the background (one refresh per key).</li>
+ * <li>Missing, expired or purged: rebuilt now — one assembly per key at a time in this process;
+ * concurrent requests wait for it and get the same page. The leader looks into the cache once more
+ * first (another request or gateway may just have stored it). A purged page is never served stale,
+ * except as stale-if-error when the rebuild fails.</li>
+ * </ol>
+ * Only 200 pages and 404s (briefly) are stored, never pages with a {@code private}/{@code no-store}
+ * part or a {@code Set-Cookie}. Infinispan failing means composing without the cache, never an error.
+ */
+@ApplicationScoped
+public class PageDelivery {
+    private static final Logger LOG = Logger.getLogger(PageDelivery.class);
+    static final String CACHE_NAME = "Manchete";
+    static final String TEXT_HTML = "text/html;charset=UTF-8";
+    private static final String TIMING_HIT = "cache;desc=\"hit\"";
+    private static final String TIMING_STALE = "cache;desc=\"stale\"";
+
+    /** How a request may use the page cache. */
+    public enum Mode {
+        /** Use it. */
+        NORMAL,
+        /** {@code Cache-Control: no-cache}: build (and store) anew, don't answer from the cache. */
+        REVALIDATE,
+        /** Don't look, don't store (see {@link PageRequest#bypassReason()}). */
+        BYPASS
+    }
+
+    public record PageRequest(PageRoute route, String section, String slug, String key, Mode mode,
+                              String bypassReason) {
+    }
+
+    /**
+     * The answer: {@code entry} is the page (or 404) to write — cached or just built; without one,
+     * {@code unavailable} says why (410, 503). {@code personal}: must not be stored by anyone.
+     */
+    public record Served(CacheEntry entry, Assembly.Unavailable unavailable, CacheResult result, String cacheStatus,
+                         String serverTiming, boolean personal) {
+    }
+
+    /** One build's result, shared by the requests that waited for it. */
+    record Built(CacheEntry entry, Assembly.Unavailable unavailable, boolean cacheable, boolean stored,
+                 boolean personal, boolean fromCache, String serverTiming) {
+    }
+
+    private final PageAssembler assembler;
+    private final GatewayCaches caches;
+    private final TagVersions tagVersions;
+    private final ErrorPages errorPages;
+    private final GatewayMetrics metrics;
+    private final long staleRetentionSeconds;
+    private final Coalescer<Built> builds = new Coalescer<>();
+
+    public PageDelivery(PageAssembler assembler, GatewayCaches caches, TagVersions tagVersions, ErrorPages errorPages,
+                        GatewayMetrics metrics, GatewayConfig config) {
+        this.assembler = assembler;
+        this.caches = caches;
+        this.tagVersions = tagVersions;
+        this.errorPages = errorPages;
+        this.metrics = metrics;
+        this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
+    }
+
+    /** Answers {@code request} through {@code done} (on the caller's Vert.x context), or {@code failed}. */
+    public void serve(PageRequest request, Consumer<Served> done, Consumer<Throwable> failed) {
+        Context context = Vertx.currentContext();
+        if (request.mode() == Mode.BYPASS) {
+            compose(request, request.bypassReason(), context, done, failed);
+            return;
+        }
+        if (!caches.available()) {
+            compose(request, "cache-unavailable", context, done, failed);
+            return;
+        }
+        CompletableFuture<byte[]> lookup;
+        try {
+            lookup = caches.bounded(caches.pages().getAsync(request.key()));
+        } catch (RuntimeException e) {
+            lookup = CompletableFuture.failedFuture(e);
+        }
+        OnContext.whenComplete(lookup, context, (raw, failure) -> {
+            if (failure != null) {
+                caches.failed(GatewayCaches.PAGES, "get", failure);
+                compose(request, "cache-unavailable", context, done, failed);
+                return;
+            }
+            caches.succeeded();
+            found(request, CacheEntry.decode(raw), context, done, failed);
+        }, failed);
+    }
+
+    private void found(PageRequest request, CacheEntry entry, Context context, Consumer<Served> done,
+                       Consumer<Throwable> failed) {
+        if (entry == null) {
+            rebuild(request, null, null, context, done, failed);
+            return;
+        }
+        if (request.mode() == Mode.REVALIDATE) {
+            rebuild(request, entry, null, context, done, failed);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        boolean fresh = entry.fresh(now);
+        if (!fresh && !entry.revalidatable(now)) {
+            rebuild(request, entry, "expired", context, done, failed);
+            return;
+        }
+        CompletableFuture<Boolean> current;
+        try {
+            current = tagVersions.current(entry);
+        } catch (RuntimeException e) {
+            current = CompletableFuture.failedFuture(e);
+        }
+        OnContext.whenComplete(current, context, (valid, failure) -> {
+            if (failure != null) {
+                caches.failed(GatewayCaches.TAGS, "get", failure);
+                compose(request, "cache-unavailable", context, done, failed);
+            } else if (!valid) {
+                rebuild(request, entry, "purged", context, done, failed);
+            } else if (fresh) {
+                metrics.pageCache(CacheResult.HIT);
+                done.accept(new Served(entry, null, CacheResult.HIT,
+                        "Manchete; hit; ttl=" + entry.remainingSeconds(now), TIMING_HIT, false));
+            } else {
+                metrics.pageCache(CacheResult.STALE);
+                refreshInBackground(request);
+                done.accept(new Served(entry, null, CacheResult.STALE,
+                        "Manchete; fwd=stale; ttl=" + entry.remainingSeconds(now), TIMING_STALE, false));
+            }
+        }, failed);
+    }
+
+    // ------------------------------------------------------------------ building
+
+    /** No cache at all: assemble for this request only. */
+    private void compose(PageRequest request, String reason, Context context, Consumer<Served> done,
+                         Consumer<Throwable> failed) {
+        assembler.assemble(request.route(), request.section(), request.slug()).subscribe().with(assembly -> {
+            Built built = toBuilt(assembly);
+            metrics.pageCache(CacheResult.BYPASS);
+            done.accept(new Served(built.entry(), built.unavailable(), CacheResult.BYPASS,
+                    "Manchete; fwd=bypass; detail=" + reason, "cache;desc=\"bypass\", " + built.serverTiming(),
+                    built.personal()));
+        }, failed::accept);
+    }
+
+    /** Builds the page (or joins the build in flight) and answers with it. */
+    private void rebuild(PageRequest request, CacheEntry previous, String detail, Context context,
+                         Consumer<Served> done, Consumer<Throwable> failed) {
+        boolean revalidate = request.mode() == Mode.REVALIDATE;
+        Coalescer.Flight<Built> flight = builds.join(request.key(), f -> {
+            build(request, f, !revalidate);
+            return null;
+        });
+        OnContext.whenComplete(flight.result(), context, (built, failure) -> {
+            if (failure != null) {
+                failed.accept(failure);
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (built.entry() == null && built.unavailable().status() >= 500 && previous != null
+                    && previous.status() == 200 && previous.usableOnError(now)) {
+                metrics.pageCache(CacheResult.STALE);
+                done.accept(new Served(previous, null, CacheResult.STALE,
+                        "Manchete; fwd=stale; fwd-status=" + built.unavailable().status() + "; ttl="
+                                + previous.remainingSeconds(now) + "; detail=stale-if-error",
+                        "cache;desc=\"stale-if-error\", " + built.serverTiming(), false));
+                return;
+            }
+            CacheResult result;
+            String cacheStatus;
+            String timing;
+            if (built.fromCache()) {
+                result = flight.leader() ? CacheResult.HIT : CacheResult.COALESCED;
+                cacheStatus = "Manchete; hit; ttl=" + built.entry().remainingSeconds(now);
+                timing = TIMING_HIT;
+            } else if (flight.leader()) {
+                result = CacheResult.MISS;
+                cacheStatus = "Manchete; fwd=" + (revalidate ? "request" : "miss") + (built.stored() ? "; stored" : "")
+                        + (detail != null ? "; detail=" + detail : "");
+                timing = "cache;desc=\"miss\", " + built.serverTiming();
+            } else {
+                result = CacheResult.COALESCED;
+                cacheStatus = "Manchete; fwd=" + (revalidate ? "request" : "miss") + "; collapsed";
+                timing = "cache;desc=\"collapsed\", " + built.serverTiming();
+            }
+            metrics.pageCache(result);
+            done.accept(new Served(built.entry(), built.unavailable(), result, cacheStatus, timing, built.personal()));
+        }, failed);
+    }
+
+    /** Stale-while-revalidate: one background rebuild per key; nobody waits for it. */
+    private void refreshInBackground(PageRequest request) {
+        Coalescer.Flight<Built> flight = builds.join(request.key(), f -> {
+            build(request, f, true);
+            return null;
+        });
+        if (flight.leader()) {
+            flight.result().whenComplete((built, failure) -> {
+                if (failure != null) {
+                    LOG.debugf("Background refresh of %s failed: %s", request.key(), failure.toString());
+                }
+            });
+        }
+    }
+
+    /** The leader's work: look once more, else assemble, store if allowed, then release the key. */
+    private void build(PageRequest request, Coalescer.Flight<Built> flight, boolean lookFirst) {
+        Context context = Vertx.currentContext();
+        CompletableFuture<CacheEntry> stored = lookFirst ? currentEntry(request.key())
+                : CompletableFuture.completedFuture(null);
+        OnContext.whenComplete(stored, context, (entry, ignored) -> {
+            if (entry != null) {
+                finish(flight, new Built(entry, null, false, false, false, true, ""));
+                return;
+            }
+            assembler.assemble(request.route(), request.section(), request.slug()).subscribe().with(assembly -> {
+                Built built = toBuilt(assembly);
+                if (!built.cacheable() || !caches.available()) {
+                    finish(flight, built);
+                    return;
+                }
+                CompletableFuture<byte[]> put;
+                try {
+                    put = caches.bounded(caches.pages().putAsync(request.key(), built.entry().encoded(),
+                            built.entry().lifespanSeconds(staleRetentionSeconds), TimeUnit.SECONDS));
+                } catch (RuntimeException e) {
+                    put = CompletableFuture.failedFuture(e);
+                }
+                put.whenComplete((previous, failure) -> {
+                    if (failure != null) {
+                        caches.failed(GatewayCaches.PAGES, "put", failure);
+                    }
+                    finish(flight, new Built(built.entry(), null, true, failure == null, false, false,
+                            built.serverTiming()));
+                });
+            }, failure -> fail(flight, failure));
+        }, failure -> fail(flight, failure));
+    }
+
+    private static void fail(Coalescer.Flight<Built> flight, Throwable failure) {
+        flight.release();
+        flight.result().completeExceptionally(failure);
+    }
+
+    private static void finish(Coalescer.Flight<Built> flight, Built built) {
+        flight.release();
+        flight.result().complete(built);
+    }
+
+    /** The stored entry if it is fresh and current now; {@code null} otherwise (or when Infinispan fails). */
+    private CompletableFuture<CacheEntry> currentEntry(String key) {
+        try {
+            return caches.bounded(caches.pages().getAsync(key)).thenCompose(raw -> {
+                CacheEntry entry = CacheEntry.decode(raw);
+                if (entry == null || !entry.fresh(System.currentTimeMillis())) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                return tagVersions.current(entry).thenApply(current -> current ? entry : null);
+            }).exceptionally(failure -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** The assembly as an entry to write (and maybe store). */
+    Built toBuilt(Assembly assembly) {
+        long now = System.currentTimeMillis();
+        if (assembly instanceof Assembly.Page page) {
+            Map<String, String> versions = page.cacheable() ? page.versions() : tagsOnly(page.surrogateKey());
+            CacheEntry entry = entry(200, now, page.maxAge(), page.staleWhileRevalidate(), page.staleIfError(),
+                    page.etag(), versions, page.body());
+            boolean cacheable = page.cacheable() && entry.tagCount() == versions.size();
+            return new Built(entry, null, cacheable, false, page.personal(), false, page.serverTiming());
+        }
+        Assembly.Unavailable unavailable = (Assembly.Unavailable) assembly;
+        if (unavailable.status() == 404) {
+            boolean cacheable = unavailable.cacheable() && unavailable.maxAge() > 0;
+            Map<String, String> versions = cacheable ? unavailable.versions() : tagsOnly(unavailable.surrogateKey());
+            CacheEntry entry = entry(404, now, unavailable.maxAge(), 0, 0, null, versions,
+                    errorPages.render(404, null, null, null).getBytes());
+            return new Built(entry, null, cacheable && entry.tagCount() == versions.size(), false, false, false,
+                    unavailable.serverTiming());
+        }
+        return new Built(null, unavailable, false, false, false, false, unavailable.serverTiming());
+    }
+
+    private static CacheEntry entry(int status, long now, int maxAge, int swr, int sie, String etag,
+                                    Map<String, String> versions, byte[] body) {
+        try {
+            return CacheEntry.create(status, now, maxAge, swr, sie, TEXT_HTML, etag, null, versions, body);
+        } catch (IllegalArgumentException tooManyTags) {
+            return CacheEntry.create(status, now, maxAge, swr, sie, TEXT_HTML, etag, null, Map.of(), body);
+        }
+    }
+
+    /** Tags without versions: for the {@code Surrogate-Key} of an answer that is not stored. */
+    private static Map<String, String> tagsOnly(String surrogateKey) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String tag : FragmentCache.tags(surrogateKey)) {
+            tags.put(tag, "");
+        }
+        return tags;
+    }
+
+    /** Page builds in flight in this process (for tests). */
+    public int buildsInFlight() {
+        return builds.inFlight();
+    }
+}
