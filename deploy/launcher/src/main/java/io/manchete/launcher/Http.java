@@ -17,6 +17,20 @@ public final class Http {
     private Http() {
     }
 
+    /** Status and body of a GET that asks every cache on the way to revalidate; status -1 when unreachable. */
+    public static HttpResponse<String> revalidate(String url) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Cache-Control", "no-cache").GET().build();
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     public static int status(String url) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build();

@@ -109,22 +109,24 @@ public final class Suite implements AutoCloseable {
     }
 
     /**
-     * Asks for the home page until it renders whole: the first requests after a cold start meet
-     * services whose JIT and connection pools are cold and may run past the gateway's budgets.
+     * Asks for the home page (revalidating, so no cached placeholder counts) until it renders whole:
+     * the first requests after a cold start meet services whose JIT and connection pools are cold
+     * and may run past the gateway's budgets, leaving placeholders in the page.
      */
     private void warmUp() {
         String home = gatewayUrl() + "/";
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int status = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String last = "no answer";
         while (System.nanoTime() < deadline) {
-            status = Http.status(home);
-            if (status == 200) {
-                progress.step("gateway", "home page renders");
+            var response = Http.revalidate(home);
+            if (response != null && response.statusCode() == 200 && !response.body().contains("fragment-unavailable")) {
+                progress.step("gateway", "home page renders whole");
                 return;
             }
+            last = response == null ? "no answer" : response.statusCode() + (response.statusCode() == 200 ? " with placeholders" : "");
             ManagedProcess.sleep(250);
         }
-        throw new IllegalStateException("the home page still answers " + status + " after 60 s; see the logs under "
+        throw new IllegalStateException("the home page still answers " + last + " after 90 s; see the logs under "
                 + options.stateDir());
     }
 

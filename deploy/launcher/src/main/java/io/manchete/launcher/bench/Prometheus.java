@@ -1,0 +1,123 @@
+package io.manchete.launcher.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the few Manchete counters the bench needs from a part's {@code /q/metrics} (Prometheus text format). */
+final class Prometheus {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    static final String DB_QUERIES = "manchete_db_queries_total";
+    static final String PAGE_CACHE = "manchete_page_cache_total";
+    static final String FRAGMENT_CACHE = "manchete_fragment_cache_total";
+
+    private Prometheus() {
+    }
+
+    /** A scrape: {@code name{label="v",…}} (labels sorted as printed) → value; empty when the part does not answer. */
+    record Scrape(Map<String, Double> samples, boolean answered) {
+        /** Sum over every label set of a metric; 0 when absent. */
+        double sum(String name) {
+            double sum = 0;
+            for (Map.Entry<String, Double> e : samples.entrySet()) {
+                String key = e.getKey();
+                if (key.equals(name) || key.startsWith(name + "{")) {
+                    sum += e.getValue();
+                }
+            }
+            return sum;
+        }
+
+        /** Sum over the label sets of a metric that have {@code label="value"}. */
+        double sum(String name, String label, String value) {
+            double sum = 0;
+            for (Map.Entry<String, Double> e : samples.entrySet()) {
+                String key = e.getKey();
+                if (key.startsWith(name + "{") && labels(key).getOrDefault(label, "").equals(value)) {
+                    sum += e.getValue();
+                }
+            }
+            return sum;
+        }
+
+        boolean has(String name) {
+            for (String key : samples.keySet()) {
+                if (key.equals(name) || key.startsWith(name + "{")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    static Scrape scrape(String baseUrl) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(10)).header("Accept", "text/plain").GET().build();
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return new Scrape(Map.of(), false);
+            }
+            return new Scrape(parse(response.body()), true);
+        } catch (IOException e) {
+            return new Scrape(Map.of(), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Scrape(Map.of(), false);
+        }
+    }
+
+    /** Keeps the {@code manchete_*} samples. */
+    static Map<String, Double> parse(String text) {
+        Map<String, Double> samples = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.charAt(0) == '#' || !line.startsWith("manchete_")) {
+                continue;
+            }
+            Matcher m = SAMPLE.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            String labels = m.group(2) == null ? "" : canonical(m.group(2));
+            try {
+                samples.merge(m.group(1) + labels, Double.parseDouble(m.group(3)), Double::sum);
+            } catch (NumberFormatException ignored) {
+                // NaN and friends: not a counter we read
+            }
+        }
+        return samples;
+    }
+
+    private static String canonical(String braces) {
+        Map<String, String> labels = new java.util.TreeMap<>(labels(braces));
+        if (labels.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("{");
+        labels.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append(k).append("=\"").append(v).append('"'));
+        return out.append('}').toString();
+    }
+
+    static Map<String, String> labels(String key) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        int brace = key.indexOf('{');
+        if (brace < 0) {
+            return labels;
+        }
+        Matcher m = LABEL.matcher(key.substring(brace));
+        while (m.find()) {
+            labels.put(m.group(1), m.group(2));
+        }
+        return labels;
+    }
+}
