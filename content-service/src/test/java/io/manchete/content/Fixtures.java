@@ -49,10 +49,13 @@ public final class Fixtures {
         return publish(slug).then().statusCode(200).extract().path("version");
     }
 
-    /** The value of a Prometheus sample on {@code /q/metrics}, 0 when it is absent. */
+    /**
+     * The value of a Prometheus sample on {@code /q/metrics}, 0 when it is absent. The endpoint answers
+     * OpenMetrics here, where a sample may end with an exemplar ({@code # {span_id=..,trace_id=..} 1.0 ts}).
+     */
     public static double metric(String name, String... labels) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)}\\s+(\\S+)$", Pattern.MULTILINE);
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)}\\s+(\\S+)(?:\\s+#.*)?$", Pattern.MULTILINE);
         Matcher m = line.matcher(text);
         while (m.find()) {
             String tags = m.group(1);

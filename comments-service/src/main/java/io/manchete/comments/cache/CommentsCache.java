@@ -15,9 +15,11 @@ import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The service's two Infinispan caches: {@value #FRAGMENTS} (the rendered first page of an article's
@@ -26,7 +28,9 @@ import java.util.function.Function;
  * <p>The cache is an optimisation, never a dependency: the service starts without Infinispan (see
  * {@link LazyRemoteCache}), every call is bounded by {@code manchete.comments.cache.timeout}, a
  * failure reads as a miss (or a skipped write), and results come back on the caller's Vert.x
- * context so Hibernate Reactive can follow.
+ * context so Hibernate Reactive can follow. Reads are counted in
+ * {@code manchete.cache.requests{service=comments, cache, result=hit|miss}}; every call is a client
+ * span of the request's trace ({@link CacheSpans}).
  */
 @ApplicationScoped
 public class CommentsCache {
@@ -41,8 +45,9 @@ public class CommentsCache {
     private final Counter fragmentMisses;
     private final Counter countHits;
     private final Counter countMisses;
+    private final CacheSpans spans;
 
-    public CommentsCache(Instance<RemoteCacheManager> manager, CommentsConfig config, MeterRegistry registry) {
+    public CommentsCache(Instance<RemoteCacheManager> manager, CommentsConfig config, MeterRegistry registry, CacheSpans spans) {
         Duration retry = config.cache().retryAfter();
         this.fragments = new LazyRemoteCache(FRAGMENTS, () -> manager.get().getCache(FRAGMENTS), Infrastructure.getDefaultWorkerPool(), retry);
         this.counts = new LazyRemoteCache(COUNTS, () -> manager.get().getCache(COUNTS), Infrastructure.getDefaultWorkerPool(), retry);
@@ -51,6 +56,7 @@ public class CommentsCache {
         this.fragmentMisses = requests(registry, FRAGMENTS, "miss");
         this.countHits = requests(registry, COUNTS, "hit");
         this.countMisses = requests(registry, COUNTS, "miss");
+        this.spans = spans;
     }
 
     /** Connects in the background at boot, so the first requests find the caches ready. */
@@ -62,6 +68,7 @@ public class CommentsCache {
     private static Counter requests(MeterRegistry registry, String cache, String result) {
         return Counter.builder("manchete.cache.requests")
                 .description("Cache lookups by cache and result")
+                .tag("service", "comments")
                 .tag("cache", cache)
                 .tag("result", result)
                 .register(registry);
@@ -69,13 +76,13 @@ public class CommentsCache {
 
     /** The rendered first page of an article's comments, or null (miss or cache unavailable). */
     public Uni<String> fragment(String slug) {
-        return call("get", fragments, c -> c.getAsync(slug))
+        return read(fragments, c -> c.getAsync(slug))
                 .invoke(v -> (v == null ? fragmentMisses : fragmentHits).increment());
     }
 
     /** The visible count of an article, or null (miss or cache unavailable). */
     public Uni<Long> count(String slug) {
-        return call("get", counts, c -> c.getAsync(slug))
+        return read(counts, c -> c.getAsync(slug))
                 .map(CommentsCache::parseCount)
                 .invoke(v -> (v == null ? countMisses : countHits).increment());
     }
@@ -113,23 +120,46 @@ public class CommentsCache {
         return (fragment ? config.cache().fragmentLifespan() : config.cache().countLifespan()).toMillis();
     }
 
+    /** A read: a hit when it answers a value. */
+    private Uni<String> read(LazyRemoteCache cache, Function<RemoteCache<String, String>, CompletableFuture<String>> call) {
+        return call("get", cache, call, false, Objects::nonNull);
+    }
+
     /** Runs one Hot Rod call with a deadline; any failure becomes null. Emits on the caller's context. */
     private <T> Uni<T> call(String operation, LazyRemoteCache cache, Function<RemoteCache<String, String>, CompletableFuture<T>> call) {
-        return call(operation, cache, call, false);
+        return call(operation, cache, call, false, null);
     }
 
     /** {@code write}: a refresh or eviction after a database write, tried even while reads skip the cache. */
     private <T> Uni<T> call(String operation, LazyRemoteCache cache, Function<RemoteCache<String, String>, CompletableFuture<T>> call,
                             boolean write) {
+        return call(operation, cache, call, write, null);
+    }
+
+    /** {@code hit}: for reads, whether an answer is a hit (null for writes); see {@link CacheSpans}. */
+    private <T> Uni<T> call(String operation, LazyRemoteCache cache, Function<RemoteCache<String, String>, CompletableFuture<T>> call,
+                            boolean write, Predicate<T> hit) {
         long timeout = config.cache().timeout().toMillis();
-        return OnContext.await(() -> cache.run(call, timeout, write)
-                .handle((value, failure) -> {
-                    if (failure != null) {
-                        LOG.debugf("Infinispan %s on %s failed, falling back to the database: %s", operation, cache.name(), failure.toString());
-                        return null;
-                    }
-                    return value;
-                }));
+        return spans.trace(operation, cache.name(), OnContext.await(() -> cache.run(call, timeout, write)), hit)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("Infinispan %s on %s failed, falling back to the database: %s", operation, cache.name(), failure.toString());
+                    return null;
+                });
+    }
+
+    /**
+     * True when both caches answer within the timeout: a plain read of a key nobody writes, neither
+     * counted nor traced, tried even while reads skip the cache after a failure.
+     */
+    public Uni<Boolean> reachable() {
+        return Uni.combine().all().unis(ping(fragments), ping(counts)).with((f, c) -> f && c);
+    }
+
+    private Uni<Boolean> ping(LazyRemoteCache cache) {
+        long timeout = config.cache().timeout().toMillis();
+        return OnContext.await(() -> cache.run(c -> c.getAsync("ping:readiness"), timeout, true))
+                .map(ignored -> true)
+                .onFailure().recoverWithItem(false);
     }
 
     private static Long parseCount(String value) {

@@ -43,10 +43,10 @@ final class Api {
                 .then().statusCode(200).extract().asString();
     }
 
-    /** A counter's value from {@code /q/metrics} (0 when it was never incremented). */
+    /** A counter's value from {@code /q/metrics} (0 when it was never incremented); an OpenMetrics exemplar after it is ignored. */
     static double metric(String name, String... labels) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)(?: #.*)?$").matcher(text);
         while (m.find()) {
             String found = m.group(1);
             boolean all = true;

@@ -226,7 +226,9 @@ class CommentsApiTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("PostgreSQL"))
-                .body(containsString("Infinispan"));
+                .body(containsString("Infinispan"))
+                // a real round trip to both caches, like content-service and page-service
+                .body("checks.find { it.name == 'comments-service Infinispan caches' }.status", equalTo("UP"));
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/articles/{slug}/comments"))
                 .body(containsString("/fragments/comments/{slug}"));

@@ -13,10 +13,12 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +26,8 @@ import java.util.function.Supplier;
  * {@code manchete.content.cache.timeout}, comes back on the caller's Vert.x context
  * ({@link OnContext}) and never fails: a broken or slow Infinispan reads as a miss (and writes are
  * dropped), so the caller falls back to the database. Reads are counted in
- * {@code manchete.cache.requests{cache, result=hit|miss}}.
+ * {@code manchete.cache.requests{service=content, cache, result=hit|miss}}; every call is a client
+ * span of the request's trace ({@link CacheSpans}).
  */
 @ApplicationScoped
 public class ContentCache {
@@ -35,11 +38,12 @@ public class ContentCache {
     private final Map<Store, Counter> hits = new EnumMap<>(Store.class);
     private final Map<Store, Counter> misses = new EnumMap<>(Store.class);
     private final long timeoutMillis;
+    private final CacheSpans spans;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     public ContentCache(@Remote(Store.ARTICLES_NAME) RemoteCache<String, String> articles,
             @Remote(Store.FRAGMENTS_NAME) RemoteCache<String, String> fragments,
-            ContentConfig config, MeterRegistry registry) {
+            ContentConfig config, MeterRegistry registry, CacheSpans spans) {
         caches.put(Store.ARTICLES, articles);
         caches.put(Store.FRAGMENTS, fragments);
         for (Store store : Store.values()) {
@@ -47,11 +51,13 @@ public class ContentCache {
             misses.put(store, counter(registry, store, "miss"));
         }
         this.timeoutMillis = Math.max(1, config.cache().timeout().toMillis());
+        this.spans = spans;
     }
 
     private static Counter counter(MeterRegistry registry, Store store, String result) {
         return Counter.builder("manchete.cache.requests")
                 .description("Cache look-ups by result")
+                .tag("service", "content")
                 .tag("cache", store.cacheName())
                 .tag("result", result)
                 .register(registry);
@@ -59,7 +65,7 @@ public class ContentCache {
 
     /** The value, or null on a miss or when Infinispan cannot answer in time. */
     public Uni<String> get(Store store, String key) {
-        return call(store, "get", () -> caches.get(store).getAsync(key))
+        return call(store, "get", () -> caches.get(store).getAsync(key), Objects::nonNull)
                 .invoke(value -> (value == null ? misses : hits).get(store).increment());
     }
 
@@ -68,7 +74,8 @@ public class ContentCache {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return call(store, "getAll", () -> caches.get(store).getAllAsync(keys))
+        return call(store, "getAll", () -> caches.get(store).getAllAsync(keys),
+                found -> found != null && found.size() == keys.size())
                 .map(found -> found == null ? Map.<String, String>of() : found)
                 .invoke(found -> {
                     hits.get(store).increment(found.size());
@@ -77,19 +84,19 @@ public class ContentCache {
     }
 
     public Uni<Void> put(Store store, String key, String value, Duration lifespan) {
-        return call(store, "put", () -> caches.get(store).putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS))
+        return call(store, "put", () -> caches.get(store).putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS), null)
                 .replaceWithVoid();
     }
 
     /** Stores unless a value is there already: a read filling a miss never overwrites a writer's fresh value. */
     public Uni<Void> putIfAbsent(Store store, String key, String value, Duration lifespan) {
         return call(store, "putIfAbsent",
-                () -> caches.get(store).putIfAbsentAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS))
+                () -> caches.get(store).putIfAbsentAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS), null)
                 .replaceWithVoid();
     }
 
     public Uni<Void> remove(Store store, String key) {
-        return call(store, "remove", () -> caches.get(store).removeAsync(key)).replaceWithVoid();
+        return call(store, "remove", () -> caches.get(store).removeAsync(key), null).replaceWithVoid();
     }
 
     /**
@@ -106,8 +113,10 @@ public class ContentCache {
                 .onFailure().recoverWithItem(false);
     }
 
-    private <T> Uni<T> call(Store store, String operation, Supplier<CompletableFuture<T>> action) {
-        return OnContext.await(() -> action.get().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
+    /** {@code hit}: for reads, whether an answer is a hit (null for writes); see {@link CacheSpans}. */
+    private <T> Uni<T> call(Store store, String operation, Supplier<CompletableFuture<T>> action, Predicate<T> hit) {
+        return spans.trace(operation, store.cacheName(),
+                        OnContext.await(() -> action.get().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)), hit)
                 .onFailure().recoverWithItem(failure -> {
                     trouble(store, operation, failure);
                     return null;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +31,8 @@ import java.util.function.Supplier;
  * by {@code manchete.pages.cache.timeout} and never fails the caller: when Infinispan is slow or down
  * a read is a miss (counted as {@code result=error}) and the database answers; a write is skipped.
  * Results come back on the caller's Vert.x context (commons {@link OnContext}), ready for Hibernate Reactive.
+ * Reads are counted in {@code manchete.cache.requests{service=pages, cache, result=hit|miss|error}}; every
+ * call is a client span of the request's trace ({@link CacheSpans}).
  */
 @ApplicationScoped
 public class PageCaches {
@@ -48,12 +51,13 @@ public class PageCaches {
     private final MeterRegistry registry;
     private final long timeoutMillis;
     private final ScheduledExecutorService timer;
+    private final CacheSpans spans;
 
     public PageCaches(@Remote(LAYOUTS) RemoteCache<String, String> layouts,
                       @Remote(FRONTS) RemoteCache<String, String> fronts,
                       @Remote(ASSETS) RemoteCache<String, String> assets,
                       @Remote(NAVIGATION) RemoteCache<String, String> navigation,
-                      MeterRegistry registry, PagesConfig config) {
+                      MeterRegistry registry, PagesConfig config, CacheSpans spans) {
         this.caches = Map.of(LAYOUTS, layouts, FRONTS, fronts, ASSETS, assets, NAVIGATION, navigation);
         this.registry = registry;
         this.timeoutMillis = config.cache().timeout().toMillis();
@@ -64,6 +68,7 @@ public class PageCaches {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.timer = executor;
+        this.spans = spans;
     }
 
     /**
@@ -83,7 +88,7 @@ public class PageCaches {
 
     /** The cached value, or null on a miss or when Infinispan does not answer in time. */
     public Uni<String> get(String cache, String key) {
-        return OnContext.await(() -> bounded(() -> caches.get(cache).getAsync(key)))
+        return spans.trace("get", cache, OnContext.await(() -> bounded(() -> caches.get(cache).getAsync(key))), Objects::nonNull)
                 .onItem().invoke(value -> count(cache, value == null ? "miss" : "hit"))
                 .onFailure().recoverWithItem(e -> {
                     count(cache, "error");
@@ -93,20 +98,20 @@ public class PageCaches {
     }
 
     public Uni<Void> put(String cache, String key, String value, Duration lifespan) {
-        return quietly(cache, "put " + key,
+        return quietly(cache, "put", key,
                 () -> caches.get(cache).putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     public Uni<Void> remove(String cache, Collection<String> keys) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String key : keys) {
-            chain = chain.chain(() -> quietly(cache, "remove " + key, () -> caches.get(cache).removeAsync(key)));
+            chain = chain.chain(() -> quietly(cache, "remove", key, () -> caches.get(cache).removeAsync(key)));
         }
         return chain;
     }
 
     public Uni<Void> clear(String cache) {
-        return quietly(cache, "clear", () -> caches.get(cache).clearAsync());
+        return quietly(cache, "clear", null, () -> caches.get(cache).clearAsync());
     }
 
     /**
@@ -119,10 +124,25 @@ public class PageCaches {
                 : loader.get().call(loaded -> loaded == null ? Uni.createFrom().voidItem() : put(cache, key, loaded, lifespan)));
     }
 
-    private <T> Uni<Void> quietly(String cache, String what, Supplier<? extends CompletionStage<T>> operation) {
-        return OnContext.await(() -> bounded(operation)).replaceWithVoid()
+    /**
+     * True when every cache answers within the timeout: a plain read of a key nobody writes, neither
+     * counted nor traced.
+     */
+    public Uni<Boolean> reachable() {
+        List<Uni<Boolean>> pings = List.of(ping(LAYOUTS), ping(FRONTS), ping(ASSETS), ping(NAVIGATION));
+        return Uni.combine().all().unis(pings).with(results -> results.stream().allMatch(Boolean.TRUE::equals));
+    }
+
+    private Uni<Boolean> ping(String cache) {
+        return OnContext.await(() -> bounded(() -> caches.get(cache).getAsync("ping:readiness")))
+                .map(ignored -> true)
+                .onFailure().recoverWithItem(false);
+    }
+
+    private <T> Uni<Void> quietly(String cache, String operation, String key, Supplier<? extends CompletionStage<T>> call) {
+        return spans.trace(operation, cache, OnContext.await(() -> bounded(call)), null).replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Infinispan %s on %s failed: %s", what, cache, e.toString());
+                    LOG.warnf("Infinispan %s on %s failed: %s", key == null ? operation : operation + " " + key, cache, e.toString());
                     return null;
                 });
     }
@@ -154,7 +174,7 @@ public class PageCaches {
     }
 
     private void count(String cache, String result) {
-        registry.counter("manchete.cache.requests", "cache", cache, "result", result).increment();
+        registry.counter("manchete.cache.requests", "service", "pages", "cache", cache, "result", result).increment();
     }
 
 }

@@ -199,7 +199,9 @@ class LayoutApiTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems(org.hamcrest.Matchers.containsStringIgnoringCase("infinispan"),
-                        org.hamcrest.Matchers.containsStringIgnoringCase("postgres")));
+                        org.hamcrest.Matchers.containsStringIgnoringCase("postgres")))
+                // a real round trip to the four caches, like content-service and comments-service
+                .body("checks.find { it.name == 'page-service Infinispan caches' }.status", equalTo("UP"));
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/layouts/home"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/assets/{hashedName}"));

@@ -2,12 +2,22 @@ package io.manchete.pages.cache;
 
 import io.manchete.pages.config.PagesConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.smallrye.mutiny.Uni;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,12 +25,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The read-through rules without Quarkus: a working cache, one that fails, one that hangs. */
+/** The read-through rules without Quarkus: a working cache, one that fails, one that hangs; their spans. */
 class PageCachesTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicInteger loads = new AtomicInteger();
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final SdkTracerProvider tracing = SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+    private final Tracer tracer = tracing.get("test");
 
     /** A RemoteCache backed by a map, or failing/hanging on every call. */
     @SuppressWarnings("unchecked")
@@ -48,7 +63,7 @@ class PageCachesTest {
 
     private PageCaches caches(String mode, Map<String, String> store) {
         RemoteCache<String, String> remote = cache(mode, store);
-        return new PageCaches(remote, remote, remote, remote, registry, config());
+        return new PageCaches(remote, remote, remote, remote, registry, config(), new CacheSpans(tracer));
     }
 
     private Uni<String> loader() {
@@ -92,6 +107,47 @@ class PageCachesTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(millis < 2000, "get and put are each bounded by the 200 ms timeout, took " + millis + " ms");
         assertEquals(1, count("error"));
+    }
+
+    @Test
+    void eachCallIsAClientSpanOfTheCurrentTrace() {
+        PageCaches caches = caches("up", new ConcurrentHashMap<>());
+        Span request = tracer.spanBuilder("GET /api/v1/layouts/home").setSpanKind(SpanKind.SERVER).startSpan();
+        try (Scope ignored = request.makeCurrent()) {
+            caches.readThrough(PageCaches.LAYOUTS, "home", Duration.ofMinutes(1), this::loader).await().indefinitely();
+            caches.get(PageCaches.LAYOUTS, "home").await().indefinitely();
+        } finally {
+            request.end();
+        }
+        List<SpanData> finished = spans.getFinishedSpanItems();
+        List<String> names = finished.stream().map(SpanData::getName).toList();
+        assertEquals(List.of("infinispan get pages-layouts", "infinispan put pages-layouts", "infinispan get pages-layouts",
+                "GET /api/v1/layouts/home"), names);
+        for (SpanData span : finished.subList(0, 3)) {
+            assertEquals(request.getSpanContext().getSpanId(), span.getParentSpanId(), span.getName());
+            assertEquals(request.getSpanContext().getTraceId(), span.getTraceId());
+            assertEquals(SpanKind.CLIENT, span.getKind());
+            assertEquals("infinispan", span.getAttributes().get(CacheSpans.DB_SYSTEM));
+            assertEquals(PageCaches.LAYOUTS, span.getAttributes().get(CacheSpans.CACHE_NAME));
+        }
+        assertEquals(Boolean.FALSE, finished.get(0).getAttributes().get(CacheSpans.CACHE_HIT));
+        assertNull(finished.get(1).getAttributes().get(CacheSpans.CACHE_HIT), "a write has no hit");
+        assertEquals(Boolean.TRUE, finished.get(2).getAttributes().get(CacheSpans.CACHE_HIT));
+    }
+
+    @Test
+    void aFailedCallIsAnErrorSpanAndAMiss() {
+        PageCaches caches = caches("down", new ConcurrentHashMap<>());
+        Span request = tracer.spanBuilder("GET /api/v1/layouts/home").setSpanKind(SpanKind.SERVER).startSpan();
+        try (Scope ignored = request.makeCurrent()) {
+            caches.get(PageCaches.LAYOUTS, "home").await().atMost(Duration.ofSeconds(5));
+        } finally {
+            request.end();
+        }
+        SpanData read = spans.getFinishedSpanItems().get(0);
+        assertEquals("infinispan get pages-layouts", read.getName());
+        assertEquals(StatusCode.ERROR, read.getStatus().getStatusCode());
+        assertEquals(Boolean.FALSE, read.getAttributes().get(CacheSpans.CACHE_HIT));
     }
 
     private static PagesConfig config() {
