@@ -1,5 +1,6 @@
 package io.manchete.comments.cache;
 
+import io.manchete.commons.telemetry.CacheSpans;
 import io.manchete.comments.config.CommentsConfig;
 import io.manchete.commons.reactive.OnContext;
 import io.micrometer.core.instrument.Counter;

@@ -2,7 +2,7 @@ package io.manchete.comments.domain;
 
 import io.manchete.comments.cache.CommentsCache;
 import io.manchete.comments.config.CommentsConfig;
-import io.manchete.comments.purge.PurgeDelivery;
+import io.manchete.commons.outbox.PurgeDelivery;
 import io.manchete.comments.store.CommentStore;
 import io.manchete.comments.store.DbFailures;
 import io.manchete.commons.problem.Problem;

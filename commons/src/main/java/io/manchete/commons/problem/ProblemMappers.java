@@ -2,6 +2,7 @@ package io.manchete.commons.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -38,6 +39,17 @@ public class ProblemMappers {
                 : new Problem("about:blank", "Bad Request", 400, "invalid value for field '" + field + "': " + message, null,
                         List.of(new Problem.FieldError(field, message)));
         return respond(problem, uri).build();
+    }
+
+    /**
+     * quarkus-rest-jackson ships its own mapper for {@link MismatchedInputException} (a JSON value of
+     * the wrong type or shape for a field) that answers plain JSON; being a closer match than
+     * {@link #malformedJson} it would win. This sends that case through {@link #malformedJson} too, so
+     * it is problem+json naming the field.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return malformedJson(e, uri);
     }
 
     @ServerExceptionMapper

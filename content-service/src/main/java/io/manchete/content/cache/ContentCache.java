@@ -1,5 +1,6 @@
 package io.manchete.content.cache;
 
+import io.manchete.commons.telemetry.CacheSpans;
 import io.manchete.commons.reactive.OnContext;
 import io.manchete.content.config.ContentConfig;
 import io.micrometer.core.instrument.Counter;

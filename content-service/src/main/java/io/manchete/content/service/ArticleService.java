@@ -13,7 +13,7 @@ import io.manchete.content.cache.Store;
 import io.manchete.content.config.ContentConfig;
 import io.manchete.content.domain.Article;
 import io.manchete.content.domain.Preconditions;
-import io.manchete.content.purge.PurgeDelivery;
+import io.manchete.commons.outbox.PurgeDelivery;
 import io.manchete.content.render.Fragment;
 import io.manchete.content.render.FragmentRenderer;
 import io.manchete.content.store.ArticleRepository;

@@ -1,6 +1,6 @@
 package io.manchete.content.tracing;
 
-import io.manchete.content.cache.CacheSpans;
+import io.manchete.commons.telemetry.CacheSpans;
 import io.manchete.launcher.testing.RealInfrastructure;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;

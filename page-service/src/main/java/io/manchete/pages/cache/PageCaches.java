@@ -1,5 +1,6 @@
 package io.manchete.pages.cache;
 
+import io.manchete.commons.telemetry.CacheSpans;
 import io.manchete.commons.reactive.OnContext;
 import io.manchete.pages.config.PagesConfig;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -5,7 +5,7 @@ import io.manchete.pages.cache.PageCaches;
 import io.manchete.pages.config.PagesConfig;
 import io.manchete.pages.domain.AssetNames;
 import io.manchete.pages.domain.AssetRef;
-import io.manchete.pages.purge.PurgeDelivery;
+import io.manchete.commons.outbox.PurgeDelivery;
 import io.manchete.pages.purge.PurgeTags;
 import io.manchete.pages.store.PageStore;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,7 @@
 package io.manchete.pages.purge;
 
 import io.manchete.launcher.testing.RealInfrastructure;
+import io.manchete.launcher.testing.StubGateway;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package io.manchete.content.config;
+package io.manchete.commons.telemetry;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;

@@ -1,9 +1,10 @@
-package io.manchete.comments.purge;
+package io.manchete.commons.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything under {@code manchete.purge.*}: where and how the purge outbox is delivered. */
 @ConfigMapping(prefix = "manchete.purge")
@@ -12,6 +13,9 @@ public interface PurgeConfig {
     /** Base URL of the gateway; the relay posts to {@code {gatewayUrl}/internal/v1/purge}. */
     @WithDefault("http://127.0.0.1:8080")
     String gatewayUrl();
+
+    /** The {@code source} the relay names in its posts; absent: {@code quarkus.application.name}. */
+    Optional<String> source();
 
     /** Bearer token of the gateway's purge API. */
     @WithDefault("dev-purge-token")

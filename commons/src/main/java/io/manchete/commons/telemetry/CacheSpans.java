@@ -1,4 +1,4 @@
-package io.manchete.pages.cache;
+package io.manchete.commons.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -12,11 +12,11 @@ import java.util.function.Predicate;
 
 /**
  * One client span per Hot Rod call, named {@code infinispan <operation> <cache>} (for example
- * {@code infinispan get pages-layouts}), child of the request's span, with {@code db.system=infinispan},
+ * {@code infinispan get content-articles}), child of the request's span, with {@code db.system=infinispan},
  * {@code db.operation.name}, {@code cache.name} and, for reads, {@code cache.hit}. The span starts
  * when the call is subscribed to and ends in the call's own callback, so nothing waits for it; a
  * failed or timed-out call marks the span as an error (a read then counts as a miss). Outside a
- * traced request the span is dropped by the sampler ({@code config.TraceSampler}).
+ * traced request the span is dropped by the sampler ({@link TraceSampler}).
  */
 @ApplicationScoped
 public class CacheSpans {
