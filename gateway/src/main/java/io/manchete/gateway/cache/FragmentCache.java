@@ -3,8 +3,10 @@ package io.manchete.gateway.cache;
 import io.manchete.gateway.client.FragmentClient;
 import io.manchete.gateway.client.FragmentResult;
 import io.manchete.gateway.client.Upstream;
+import io.manchete.gateway.client.UpstreamSpans;
 import io.manchete.gateway.config.GatewayConfig;
 import io.manchete.gateway.metrics.GatewayMetrics;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -33,6 +35,15 @@ import java.util.concurrent.TimeUnit;
  * previous answer). Tags first seen in the new answer are read after it; if one of them was purged
  * so recently that the purge may have crossed the fetch, the answer is used but not stored. Only 2xx
  * answers with a max-age, without {@code private}/{@code no-store}/{@code Set-Cookie}, are stored.
+ *
+ * <p><b>Stale-if-error</b>: when the fetch of an expired or purged entry fails (connection failure,
+ * timeout, 5xx, open breaker, full bulkhead), the entry stands in while it is inside its
+ * {@code max-age + stale-if-error} (RFC 5861; Infinispan keeps it that long, at most
+ * {@code manchete.page-cache.stale-retention}); the part is marked {@link Part#stale()} and is fresh
+ * for {@code manchete.placeholder-max-age} at most. Past that window it is not used.
+ *
+ * <p>Each look-up is a client span ({@link UpstreamSpans}); the fetch it causes carries the span's
+ * {@code traceparent} to the upstream.
  */
 @ApplicationScoped
 public class FragmentCache {
@@ -42,16 +53,20 @@ public class FragmentCache {
     private final GatewayCaches caches;
     private final TagVersions tagVersions;
     private final GatewayMetrics metrics;
+    private final UpstreamSpans spans;
     private final long staleRetentionSeconds;
+    private final int staleMaxAge;
     private final Coalescer<Part> fetches = new Coalescer<>();
 
     public FragmentCache(FragmentClient client, GatewayCaches caches, TagVersions tagVersions, GatewayMetrics metrics,
-                         GatewayConfig config) {
+                         UpstreamSpans spans, GatewayConfig config) {
         this.client = client;
         this.caches = caches;
         this.tagVersions = tagVersions;
         this.metrics = metrics;
+        this.spans = spans;
         this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
+        this.staleMaxAge = (int) Math.min(Integer.MAX_VALUE, config.placeholderMaxAge().toSeconds());
     }
 
     static String key(Upstream upstream, String pathAndQuery) {
@@ -60,14 +75,27 @@ public class FragmentCache {
 
     /** The layout or fragment at {@code pathAndQuery}; never fails (a failed fetch is a failed result). */
     public Uni<Part> get(Upstream upstream, String slot, String pathAndQuery) {
-        return Uni.createFrom().deferred(() -> OnContext.uni(part(upstream, slot, pathAndQuery)));
+        return Uni.createFrom().deferred(() -> {
+            Span span = spans.start("GET", upstream, slot, pathAndQuery);
+            io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current().with(span);
+            return OnContext.uni(part(upstream, slot, pathAndQuery, trace)).onItemOrFailure().invoke((part, failure) -> {
+                if (failure != null) {
+                    UpstreamSpans.fail(span, failure);
+                } else if (part.stale()) {
+                    UpstreamSpans.end(span, part.failedFetch(), CacheResult.STALE.tag());
+                } else {
+                    UpstreamSpans.end(span, part.result(), part.cache().tag());
+                }
+            });
+        });
     }
 
-    CompletableFuture<Part> part(Upstream upstream, String slot, String pathAndQuery) {
+    CompletableFuture<Part> part(Upstream upstream, String slot, String pathAndQuery,
+                                 io.opentelemetry.context.Context trace) {
         long start = System.nanoTime();
         Context context = Vertx.currentContext();
         if (!caches.available()) {
-            return direct(upstream, slot, pathAndQuery);
+            return direct(upstream, slot, pathAndQuery, trace);
         }
         String key = key(upstream, pathAndQuery);
         CompletableFuture<byte[]> lookup;
@@ -80,14 +108,14 @@ public class FragmentCache {
         OnContext.whenComplete(lookup, context, (raw, failure) -> {
             if (failure != null) {
                 caches.failed(GatewayCaches.FRAGMENTS, "get", failure);
-                forward(direct(upstream, slot, pathAndQuery), part);
+                forward(direct(upstream, slot, pathAndQuery, trace), part);
                 return;
             }
             caches.succeeded();
             CacheEntry entry = CacheEntry.decode(raw);
             long now = System.currentTimeMillis();
             if (entry == null || !entry.fresh(now)) {
-                forward(refetch(key, upstream, slot, pathAndQuery, entry), part);
+                forward(refetch(key, upstream, slot, pathAndQuery, entry, trace), part);
                 return;
             }
             CompletableFuture<Boolean> check;
@@ -99,12 +127,12 @@ public class FragmentCache {
             OnContext.whenComplete(check, context, (current, tagFailure) -> {
                 if (tagFailure != null) {
                     caches.failed(GatewayCaches.TAGS, "get", tagFailure);
-                    forward(direct(upstream, slot, pathAndQuery), part);
+                    forward(direct(upstream, slot, pathAndQuery, trace), part);
                 } else if (current) {
                     metrics.fragmentCache(CacheResult.HIT);
                     part.complete(fromEntry(upstream, slot, entry, now, System.nanoTime() - start));
                 } else {
-                    forward(refetch(key, upstream, slot, pathAndQuery, entry), part);
+                    forward(refetch(key, upstream, slot, pathAndQuery, entry, trace), part);
                 }
             }, part::completeExceptionally);
         }, part::completeExceptionally);
@@ -123,9 +151,10 @@ public class FragmentCache {
     }
 
     /** Infinispan unavailable: fetch without the cache (still one fetch per key at a time). */
-    private CompletableFuture<Part> direct(Upstream upstream, String slot, String pathAndQuery) {
+    private CompletableFuture<Part> direct(Upstream upstream, String slot, String pathAndQuery,
+                                           io.opentelemetry.context.Context trace) {
         Coalescer.Flight<Part> flight = fetches.join("direct " + key(upstream, pathAndQuery), f -> {
-            client.fetch(upstream, slot, pathAndQuery).subscribe().with(result -> {
+            client.fetch(upstream, slot, pathAndQuery, trace).subscribe().with(result -> {
                 f.release();
                 f.result().complete(Part.fetched(result, null, CacheResult.BYPASS));
             }, failure -> {
@@ -139,9 +168,9 @@ public class FragmentCache {
     }
 
     private CompletableFuture<Part> refetch(String key, Upstream upstream, String slot, String pathAndQuery,
-                                            CacheEntry previous) {
+                                            CacheEntry previous, io.opentelemetry.context.Context trace) {
         Coalescer.Flight<Part> flight = fetches.join(key, f -> {
-            fetchAndStore(f, key, upstream, slot, pathAndQuery, previous);
+            fetchAndStore(f, key, upstream, slot, pathAndQuery, previous, trace);
             return null;
         });
         if (flight.leader()) {
@@ -153,7 +182,7 @@ public class FragmentCache {
     }
 
     private void fetchAndStore(Coalescer.Flight<Part> flight, String key, Upstream upstream, String slot,
-                               String pathAndQuery, CacheEntry previous) {
+                               String pathAndQuery, CacheEntry previous, io.opentelemetry.context.Context trace) {
         Context context = Vertx.currentContext();
         List<String> known = previous == null ? List.of() : Arrays.asList(previous.tags());
         CompletableFuture<Map<String, String>> before;
@@ -167,14 +196,23 @@ public class FragmentCache {
                 caches.failed(GatewayCaches.TAGS, "read", failure);
             }
             long fetchStart = System.currentTimeMillis();
-            client.fetch(upstream, slot, pathAndQuery).subscribe().with(
-                    result -> fetched(flight, key, result, versionsBefore, fetchStart, context),
+            client.fetch(upstream, slot, pathAndQuery, trace).subscribe().with(
+                    result -> fetched(flight, key, result, versionsBefore, fetchStart, context, previous),
                     fetchFailure -> fail(flight, fetchFailure)); // FragmentClient never fails; belt and braces
         }, failure -> fail(flight, failure));
     }
 
     private void fetched(Coalescer.Flight<Part> flight, String key, FragmentResult result,
-                         Map<String, String> versionsBefore, long fetchStart, Context context) {
+                         Map<String, String> versionsBefore, long fetchStart, Context context, CacheEntry previous) {
+        if (result.failed() && previous != null) {
+            Part stale = stale(result, previous, System.currentTimeMillis());
+            if (stale != null) {
+                LOG.debugf("Fragment %s: %s, serving the last good copy (stale-if-error)", key, result.outcome().tag());
+                flight.release();
+                flight.result().complete(stale);
+                return;
+            }
+        }
         Part plain = Part.fetched(result, null, CacheResult.MISS);
         if (!result.ok() || versionsBefore == null || plain.personal() || plain.maxAge() <= 0) {
             flight.release();
@@ -215,6 +253,24 @@ public class FragmentCache {
                 flight.result().complete(part);
             });
         }, failure -> fail(flight, failure));
+    }
+
+    /**
+     * The last good copy standing in for a failed fetch, or {@code null} when there is none that may:
+     * not a 2xx, or past its {@code max-age + stale-if-error}.
+     */
+    Part stale(FragmentResult failed, CacheEntry previous, long now) {
+        if (previous.status() < 200 || previous.status() >= 300 || !previous.usableOnError(now)) {
+            return null;
+        }
+        FragmentResult copy = new FragmentResult(failed.upstream(), failed.slot(), FragmentResult.Outcome.OK,
+                previous.status(), previous.bodyString(), null, previous.surrogateKey(), previous.title(), failed.nanos());
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (int i = 0; i < previous.tagCount(); i++) {
+            versions.put(previous.tag(i), previous.version(i));
+        }
+        return new Part(copy, staleMaxAge, previous.staleWhileRevalidate(), previous.staleIfError(), versions, false,
+                CacheResult.MISS, failed);
     }
 
     private static void fail(Coalescer.Flight<Part> flight, Throwable failure) {

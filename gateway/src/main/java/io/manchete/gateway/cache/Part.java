@@ -17,17 +17,29 @@ import java.util.Map;
  *                             must not be stored
  * @param personal             {@code private}, {@code no-store} or {@code Set-Cookie}: never stored
  * @param cache                how the fragment cache answered: hit, miss, coalesced, bypass
+ * @param failedFetch          set when this is the last good copy standing in for a fetch that failed
+ *                             (stale-if-error): what that fetch gave; {@code null} otherwise
  */
 public record Part(FragmentResult result, int maxAge, int staleWhileRevalidate, int staleIfError,
-                   Map<String, String> versions, boolean personal, CacheResult cache) {
+                   Map<String, String> versions, boolean personal, CacheResult cache, FragmentResult failedFetch) {
+
+    public Part(FragmentResult result, int maxAge, int staleWhileRevalidate, int staleIfError,
+                Map<String, String> versions, boolean personal, CacheResult cache) {
+        this(result, maxAge, staleWhileRevalidate, staleIfError, versions, personal, cache, null);
+    }
 
     /** May be part of a stored page. */
     public boolean cacheable() {
         return versions != null && !personal;
     }
 
+    /** The last good copy, served because the fetch failed (stale-if-error). */
+    public boolean stale() {
+        return failedFetch != null;
+    }
+
     public Part withCache(CacheResult newCache) {
-        return new Part(result, maxAge, staleWhileRevalidate, staleIfError, versions, personal, newCache);
+        return new Part(result, maxAge, staleWhileRevalidate, staleIfError, versions, personal, newCache, failedFetch);
     }
 
     /** A fresh upstream answer, its freshness read from its {@code Cache-Control}. */

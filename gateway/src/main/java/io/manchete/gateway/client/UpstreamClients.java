@@ -1,6 +1,7 @@
 package io.manchete.gateway.client;
 
 import io.manchete.gateway.config.GatewayConfig;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
@@ -15,8 +16,11 @@ import java.util.Map;
 
 /**
  * One keep-alive {@link WebClient} per upstream, with its pool size and budgets from
- * {@link GatewayConfig}. Every upstream call goes through {@link #get} / {@link #post} so timeouts are
- * applied the same way everywhere.
+ * {@link GatewayConfig}. Every upstream call goes through {@link #get} / {@link #post}. The budget of
+ * a call is enforced by its fault-tolerance guard ({@link UpstreamGuards}); the Vert.x idle timeout
+ * set here (twice the budget) only closes a connection that hangs, so it frees its bulkhead slot.
+ * Vert.x' own client tracing is off for these clients: {@link UpstreamSpans} traces each look-up
+ * and propagates the trace itself.
  */
 @ApplicationScoped
 public class UpstreamClients {
@@ -30,15 +34,15 @@ public class UpstreamClients {
         targets.put(Upstream.COMMENTS, target(vertx, Upstream.COMMENTS, config.services().comments()));
     }
 
-    /** A GET to {@code pathAndQuery} on the upstream, with its read timeout as idle timeout. */
+    /** A GET to {@code pathAndQuery} on the upstream, with twice its read budget as idle timeout. */
     public HttpRequest<Buffer> get(Upstream upstream, String pathAndQuery) {
         Target target = targets.get(upstream);
-        return target.client.get(target.basePath + pathAndQuery).timeout(target.timeoutMillis);
+        return target.client.get(target.basePath + pathAndQuery).timeout(2 * target.timeoutMillis);
     }
 
     public HttpRequest<Buffer> post(Upstream upstream, String pathAndQuery) {
         Target target = targets.get(upstream);
-        return target.client.post(target.basePath + pathAndQuery).timeout(target.writeTimeoutMillis);
+        return target.client.post(target.basePath + pathAndQuery).timeout(2 * target.writeTimeoutMillis);
     }
 
     public long timeoutMillis(Upstream upstream) {
@@ -77,6 +81,7 @@ public class UpstreamClients {
                 .setTcpNoDelay(true)
                 .setUserAgent("manchete-gateway")
                 .setFollowRedirects(false)
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setName("manchete-" + upstream.serviceName());
         return new Target(WebClient.create(vertx, options), basePath, service.timeout().toMillis(),
                 service.writeTimeout().toMillis());

@@ -29,6 +29,28 @@ public interface GatewayConfig {
 
     Purge purge();
 
+    /** {@code manchete.access-log.*}: one line per request (category {@code io.manchete.gateway.access}). */
+    AccessLog accessLog();
+
+    /** {@code manchete.early-hints.*}: {@code 103 Early Hints} with the layout's assets on pages not served from cache. */
+    EarlyHints earlyHints();
+
+    interface AccessLog {
+        /** {@code false} for benchmarks: no line per request. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface EarlyHints {
+        /**
+         * Send {@code 103 Early Hints} ({@code Link: <…>; rel=preload}) as soon as the layout of a page
+         * that is being assembled is known (never to HTTP/1.0 clients). {@code false} behind a proxy
+         * that cannot pass 1xx answers on; the final answer of a miss carries the {@code Link} anyway.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     /** {@code manchete.page-cache.*}: the page cache and the caches behind it (fragments, tag versions). */
     interface PageCache {
         /**
@@ -139,7 +161,10 @@ public interface GatewayConfig {
         /** Base URL, e.g. {@code http://127.0.0.1:8082}. */
         String url();
 
-        /** Budget for one read (layout, fragment, asset), from sending to the last byte. */
+        /**
+         * Budget for one read attempt (layout, fragment, asset), from sending to the last byte: the
+         * fault-tolerance timeout of this upstream. A retry (see {@link #retry()}) gets its own.
+         */
         Duration timeout();
 
         /** Budget for one write (comment POST). */
@@ -152,5 +177,63 @@ public interface GatewayConfig {
 
         @WithDefault("250ms")
         Duration connectTimeout();
+
+        /** The circuit breaker of this upstream (SmallRye Fault Tolerance). */
+        Breaker breaker();
+
+        /** The bulkhead of this upstream: calls in flight at once, and calls waiting for a slot. */
+        Bulkhead bulkhead();
+
+        /** Retries of reads (GET only); writes are never retried. */
+        Retry retry();
+    }
+
+    interface Breaker {
+        /** Rolling window: the last this many calls decide (and the breaker only opens once it is full). */
+        @WithDefault("20")
+        int window();
+
+        /** Share of failed calls in the window that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long it stays open before letting trial calls through (half-open). */
+        @WithDefault("5s")
+        Duration delay();
+
+        /** Successful trial calls that close it again. */
+        @WithDefault("2")
+        int successThreshold();
+    }
+
+    interface Bulkhead {
+        /** Calls in flight at once. */
+        @WithDefault("32")
+        int limit();
+
+        /** Calls waiting for a slot (within their timeout); beyond that a call is refused at once. */
+        @WithDefault("32")
+        int queue();
+    }
+
+    interface Retry {
+        /** Retries of one read at most (0: none). */
+        @WithDefault("1")
+        int maxRetries();
+
+        /** Pause before a retry ... */
+        @WithDefault("25ms")
+        Duration delay();
+
+        /** ... plus or minus a random share of this. */
+        @WithDefault("20ms")
+        Duration jitter();
+
+        /**
+         * Retries per second to this upstream at most (the retry budget): beyond it a failed read is
+         * not retried, so retries cannot multiply the load on an upstream that is struggling.
+         */
+        @WithDefault("10")
+        int budgetPerSecond();
     }
 }

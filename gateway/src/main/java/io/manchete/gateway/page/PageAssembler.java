@@ -19,13 +19,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Assembles a page: the layout from page-service, then all its fragments in parallel (each with its
  * own budget), stitched into the template; layout and fragments come through the
  * {@link FragmentCache}, so only those that expired or were purged are fetched. Failure policy:
- * layout missing → 404; layout failed → 503; primary fragment 404/410 → that status; primary failed →
- * 503; secondary failed → a placeholder and the page's max-age drops to the placeholder max-age.
+ * layout missing → 404; layout failed → 503; primary fragment 404/410 → that status; primary
+ * 301/308 to a same-site path → the page's redirect; primary failed → 503; secondary failed → a
+ * placeholder and the page's max-age drops to the placeholder max-age. A part whose fetch failed but
+ * whose last good copy is still inside its stale-if-error window (see {@link FragmentCache}) is used
+ * instead — the page then is fresh for the placeholder max-age at most and says so
+ * ({@link Assembly.Page#staleParts()}).
  *
  * <p>The page's freshness is the least left among layout and fragments (the layout JSON's
  * {@code maxAge} is an upper bound), its tags the union of theirs, each with the version the part was
@@ -48,11 +53,21 @@ public class PageAssembler {
     }
 
     public Uni<Assembly> assemble(PageRoute route, String section, String slug) {
-        return fragments.get(Upstream.PAGE, "layout", route.layoutPath(section))
-                .flatMap(layoutPart -> withLayout(route, section, slug, layoutPart));
+        return assemble(route, section, slug, null);
     }
 
-    private Uni<Assembly> withLayout(PageRoute route, String section, String slug, Part layoutPart) {
+    /**
+     * Assembles the page; {@code onLinks} (may be null) is told the layout's preload {@code Link}
+     * header value as soon as the layout is known, before any fragment is fetched (for
+     * {@code 103 Early Hints}); it is not called when the layout has no assets to preload.
+     */
+    public Uni<Assembly> assemble(PageRoute route, String section, String slug, Consumer<String> onLinks) {
+        return fragments.get(Upstream.PAGE, "layout", route.layoutPath(section))
+                .flatMap(layoutPart -> withLayout(route, section, slug, layoutPart, onLinks));
+    }
+
+    private Uni<Assembly> withLayout(PageRoute route, String section, String slug, Part layoutPart,
+                                     Consumer<String> onLinks) {
         FragmentResult layoutResult = layoutPart.result();
         ServerTiming timing = new ServerTiming().add("layout", layoutResult.nanos(), null);
         if (layoutResult.outcome() == FragmentResult.Outcome.NOT_FOUND) {
@@ -71,9 +86,17 @@ public class PageAssembler {
             LOG.warnf("Unusable layout for %s %s: %s", route.tag(), section, e.getMessage());
             return Uni.createFrom().item(new Assembly.Unavailable(503, "layout unusable", 0, "", timing.toString()));
         }
+        String links = Preloads.links(layout.template());
+        if (onLinks != null && links != null) {
+            try {
+                onLinks.accept(links);
+            } catch (RuntimeException e) {
+                LOG.debugf("Early hints not sent: %s", e.toString());
+            }
+        }
         List<Layout.Slot> slots = layout.slots();
         if (slots.isEmpty()) {
-            return Uni.createFrom().item(build(layout, layoutPart, List.of(), timing));
+            return Uni.createFrom().item(build(layout, layoutPart, List.of(), timing, links));
         }
         List<Uni<Part>> fetches = new ArrayList<>(slots.size());
         for (Layout.Slot slot : slots) {
@@ -91,7 +114,7 @@ public class PageAssembler {
             for (Object result : results) {
                 typed.add((Part) result);
             }
-            return build(layout, layoutPart, typed, timing);
+            return build(layout, layoutPart, typed, timing, links);
         });
     }
 
@@ -111,6 +134,10 @@ public class PageAssembler {
 
     /** Stitches the page from the layout and one part per slot (same order). Pure: unit-testable. */
     Assembly build(Layout layout, Part layoutPart, List<Part> parts, ServerTiming timing) {
+        return build(layout, layoutPart, parts, timing, null);
+    }
+
+    Assembly build(Layout layout, Part layoutPart, List<Part> parts, ServerTiming timing, String links) {
         List<Layout.Slot> slots = layout.slots();
         Set<String> tags = new LinkedHashSet<>(layout.tags());
         tags.addAll(FragmentCache.tags(layoutPart.result().surrogateKey()));
@@ -124,13 +151,23 @@ public class PageAssembler {
         int staleIfError = layoutPart.staleIfError();
         Map<String, String> html = new HashMap<>(slots.size() * 2);
         String title = null;
-        Assembly.Unavailable primaryProblem = null;
+        Assembly primaryProblem = null;
+        StringBuilder stale = null;
+        if (layoutPart.stale()) {
+            stale = new StringBuilder("layout");
+            maxAge = Math.min(maxAge, placeholderMaxAge);
+        }
         for (int i = 0; i < slots.size(); i++) {
             Layout.Slot slot = slots.get(i);
             Part part = parts.get(i);
             FragmentResult result = part.result();
-            timing.add("frag-" + slot.name(), result.nanos(), slot.service());
+            timing.add("frag-" + slot.name(), result.nanos(),
+                    part.stale() && slot.service() != null ? slot.service() + " stale-if-error" : slot.service());
             if (result.ok()) {
+                if (part.stale()) {
+                    stale = stale == null ? new StringBuilder(slot.name()) : stale.append(' ').append(slot.name());
+                    maxAge = Math.min(maxAge, placeholderMaxAge);
+                }
                 html.put(slot.name(), result.body());
                 maxAge = Math.min(maxAge, Math.max(0, part.maxAge()));
                 staleWhileRevalidate = Math.min(staleWhileRevalidate, part.staleWhileRevalidate());
@@ -149,7 +186,13 @@ public class PageAssembler {
                         int notFound = (int) Math.min(layout.maxAge(), notFoundMaxAge(result));
                         primaryProblem = new Assembly.Unavailable(result.status(), "primary fragment not found",
                                 notFound, null, null, layoutPart.versions() == null ? Map.of() : layoutPart.versions(),
-                                result.status() == 404 && layoutCacheable && notFound > 0);
+                                layoutCacheable && notFound > 0);
+                    } else if (result.outcome() == FragmentResult.Outcome.REDIRECT && isSameSitePath(result.location())) {
+                        tags.addAll(FragmentCache.tags(result.surrogateKey()));
+                        int redirectMaxAge = (int) Math.min(layout.maxAge(), notFoundMaxAge(result));
+                        primaryProblem = new Assembly.Redirect(result.status(), result.location(), redirectMaxAge, null,
+                                null, layoutPart.versions() == null ? Map.of() : layoutPart.versions(),
+                                layoutCacheable && redirectMaxAge > 0);
                     } else {
                         LOG.debugf("Primary fragment %s failed: %s %d", slot.name(), result.outcome(), result.status());
                         primaryProblem = new Assembly.Unavailable(503, "primary fragment " + result.outcome().tag(), 0,
@@ -161,16 +204,39 @@ public class PageAssembler {
                 maxAge = Math.min(maxAge, placeholderMaxAge);
             }
         }
-        if (primaryProblem != null) {
-            return new Assembly.Unavailable(primaryProblem.status(), primaryProblem.reason(), primaryProblem.maxAge(),
-                    String.join(" ", tags), timing.toString(), primaryProblem.versions(), primaryProblem.cacheable());
+        if (primaryProblem instanceof Assembly.Redirect redirect) {
+            return new Assembly.Redirect(redirect.status(), redirect.location(), redirect.maxAge(),
+                    String.join(" ", tags), timing.toString(), redirect.versions(), redirect.cacheable());
+        }
+        if (primaryProblem instanceof Assembly.Unavailable problem) {
+            return new Assembly.Unavailable(problem.status(), problem.reason(), problem.maxAge(),
+                    String.join(" ", tags), timing.toString(), problem.versions(), problem.cacheable());
         }
         cacheable &= !personal && !versions.conflict && versions.covers(tags) && maxAge > 0;
         String titleHtml = title != null ? Html.escape(title) + TITLE_SUFFIX : Html.escape(layout.title());
         byte[] body = Stitcher.stitch(layout.template(), html, titleHtml).getBytes(StandardCharsets.UTF_8);
         return new Assembly.Page(body, ETags.strong(body), (int) Math.max(0, maxAge), String.join(" ", tags),
                 timing.toString(), Math.max(0, staleWhileRevalidate), Math.max(0, staleIfError),
-                cacheable ? versions.inOrderOf(tags) : Map.of(), cacheable, personal);
+                cacheable ? versions.inOrderOf(tags) : Map.of(), cacheable, personal,
+                stale == null ? null : stale.toString(), links);
+    }
+
+    /**
+     * A redirect target the gateway passes on: a path on this site ({@code /…}, not {@code //…}), no
+     * whitespace, control characters or backslashes, at most 2048 characters.
+     */
+    static boolean isSameSitePath(String location) {
+        if (location == null || location.isEmpty() || location.length() > 2048 || location.charAt(0) != '/'
+                || (location.length() > 1 && (location.charAt(1) == '/' || location.charAt(1) == '\\'))) {
+            return false;
+        }
+        for (int i = 0; i < location.length(); i++) {
+            char c = location.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tag versions gathered from the parts; two parts built from different versions of a tag conflict. */

@@ -15,12 +15,15 @@ import io.manchete.gateway.page.CacheControl;
 import io.manchete.gateway.page.ETags;
 import io.manchete.gateway.page.PageRoute;
 import io.manchete.gateway.page.SlotPaths;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -41,7 +44,12 @@ import java.util.function.Consumer;
  * browsers: at most {@code manchete.page-cache.browser-max-age} of freshness left),
  * {@code Surrogate-Control: max-age=…} (for the CDN: all the freshness left), both counted from the
  * page's {@code Age} as RFC 9111 does; {@code Surrogate-Key}, {@code Cache-Status} (RFC 9211) and
- * {@code Server-Timing}.
+ * {@code Server-Timing}; every answer carries {@code X-Trace-Id} and gets an access log line
+ * ({@link AccessLog}). A page that is assembled now (not served from the page cache) gets a
+ * {@code 103 Early Hints} with the layout's preload {@code Link}s as soon as the layout is known —
+ * before the fragments are fetched, so the browser loads CSS and JS meanwhile — and the same
+ * {@code Link} on its final answer. The status is decided only once the primary fragment is there,
+ * so a 404/410/503/redirect is still possible after the early hints.
  */
 @ApplicationScoped
 public class GatewayRoutes {
@@ -56,6 +64,15 @@ public class GatewayRoutes {
     static final CharSequence PRAGMA = HttpHeaders.createOptimized("Pragma");
     static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
     static final String RETRY_AFTER_SECONDS = "5";
+    static final CharSequence LINK = HttpHeaders.createOptimized("Link");
+    static final AttributeKey<String> PAGE_CACHE = AttributeKey.stringKey("manchete.page.cache");
+    static final AttributeKey<String> PAGE_CACHE_STATUS = AttributeKey.stringKey("manchete.page.cache_status");
+    static final String ROUTE_HOME = "/";
+    static final String ROUTE_SECTION = "/{section}";
+    static final String ROUTE_ARTICLE = "/{section}/{slug}";
+    static final String ROUTE_ASSET = "/assets/{name}";
+    static final String ROUTE_COMMENT = "/{section}/{slug}/comments";
+    static final String ROUTE_OTHER = "/*";
     /** Quarkus' non-application root ({@code /q/health}, {@code /q/metrics}). */
     static final String QUARKUS_ROOT = "q";
     /** Every path that is not under {@code /q}. */
@@ -69,13 +86,15 @@ public class GatewayRoutes {
     private final CommentsClient comments;
     private final ErrorPages errorPages;
     private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
     private final long commentFormMaxBytes;
     private final boolean pageCacheEnabled;
     private final long browserMaxAge;
+    private final boolean earlyHints;
 
     public GatewayRoutes(PageDelivery delivery, PageKeys keys, PurgeApi purge, FragmentClient fragments,
                          AssetClient assets, CommentsClient comments, ErrorPages errorPages, GatewayMetrics metrics,
-                         GatewayConfig config) {
+                         AccessLog accessLog, GatewayConfig config) {
         this.delivery = delivery;
         this.keys = keys;
         this.purge = purge;
@@ -84,9 +103,11 @@ public class GatewayRoutes {
         this.comments = comments;
         this.errorPages = errorPages;
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.commentFormMaxBytes = config.commentFormMaxBytes();
         this.pageCacheEnabled = config.pageCache().enabled();
         this.browserMaxAge = config.pageCache().browserMaxAge().toSeconds();
+        this.earlyHints = config.earlyHints().enabled();
     }
 
     void init(@Observes Router router) {
@@ -99,13 +120,17 @@ public class GatewayRoutes {
             if (isQuarkus(ctx.pathParam("section"))) {
                 ctx.next();
             } else {
+                AccessLog.route(ROUTE_COMMENT);
                 methodNotAllowed(ctx, "comment", "POST");
             }
         });
         router.route("/").handler(ctx -> page(ctx, PageRoute.HOME));
         router.route("/:section").handler(ctx -> page(ctx, PageRoute.SECTION));
         router.route("/:section/:slug").handler(ctx -> page(ctx, PageRoute.ARTICLE));
-        router.routeWithRegex(NOT_QUARKUS).handler(ctx -> error(ctx, "other", System.nanoTime(), 404, null));
+        router.routeWithRegex(NOT_QUARKUS).handler(ctx -> {
+            AccessLog.route(ROUTE_OTHER);
+            error(ctx, "other", System.nanoTime(), 404, null);
+        });
         router.routeWithRegex(NOT_QUARKUS).failureHandler(this::failure);
     }
 
@@ -118,6 +143,7 @@ public class GatewayRoutes {
             ctx.next();
             return;
         }
+        AccessLog.route(template(route));
         if (!isRead(ctx.request().method())) {
             methodNotAllowed(ctx, route.tag(), "GET, HEAD");
             return;
@@ -149,8 +175,31 @@ public class GatewayRoutes {
         } else if ("no-cache".equalsIgnoreCase(request.getHeader(PRAGMA))) {
             mode = PageDelivery.Mode.REVALIDATE;
         }
-        delivery.serve(new PageDelivery.PageRequest(route, section, slug, key, mode, bypass),
+        Consumer<String> onLinks = earlyHints && request.version() != HttpVersion.HTTP_1_0
+                && request.method() == HttpMethod.GET ? links -> earlyHints(ctx, links) : null;
+        delivery.serve(new PageDelivery.PageRequest(route, section, slug, key, mode, bypass, onLinks),
                 guarded(ctx, served -> writePage(ctx, route, served, start)), ctx::fail);
+    }
+
+    static String template(PageRoute route) {
+        switch (route) {
+            case HOME:
+                return ROUTE_HOME;
+            case SECTION:
+                return ROUTE_SECTION;
+            default:
+                return ROUTE_ARTICLE;
+        }
+    }
+
+    /** {@code 103 Early Hints} with the layout's preload links, while the fragments are being fetched. */
+    private static void earlyHints(RoutingContext ctx, String links) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten() || response.closed() || response.ended()) {
+            return;
+        }
+        response.writeEarlyHints(MultiMap.caseInsensitiveMultiMap().add(LINK, links)).onFailure(failure ->
+                LOG.debugf("Early hints not sent: %s", failure.toString()));
     }
 
     private void writePage(RoutingContext ctx, PageRoute route, PageDelivery.Served served, long start) {
@@ -160,6 +209,14 @@ public class GatewayRoutes {
         }
         response.putHeader(CACHE_STATUS, served.cacheStatus());
         response.putHeader(SERVER_TIMING, served.serverTiming());
+        Span span = Span.current();
+        if (span.isRecording()) {
+            span.setAttribute(PAGE_CACHE, served.result().tag());
+            span.setAttribute(PAGE_CACHE_STATUS, served.cacheStatus());
+        }
+        if (served.links() != null) {
+            response.putHeader(LINK, served.links());
+        }
         CacheEntry entry = served.entry();
         if (entry == null) {
             Assembly.Unavailable unavailable = served.unavailable();
@@ -171,7 +228,7 @@ public class GatewayRoutes {
             }
             LOG.debugf("%s %s: %d (%s)", ctx.request().method(), ctx.request().path(), unavailable.status(),
                     unavailable.reason());
-            error(ctx, route.tag(), start, unavailable.status(), null);
+            error(ctx, route.tag(), start, unavailable.status(), null, null, null, served.result().tag());
             return;
         }
         if (!entry.surrogateKey().isEmpty()) {
@@ -194,19 +251,53 @@ public class GatewayRoutes {
         if (etag != null) {
             response.putHeader(HttpHeaders.ETAG, etag);
         }
+        String traceId = AccessLog.traceHeader(response, span);
         if (status == 200 && etag != null && ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
-            status = 304;
-            response.setStatusCode(status).end();
+            finished(ctx, route.tag(), template(route), 304, start, served.result().tag(), traceId);
+            response.setStatusCode(304).end();
+        } else if (status == 301 || status == 308) {
+            // a permanent redirect of the primary fragment: the Location is kept as the entry's title
+            finished(ctx, route.tag(), template(route), status, start, served.result().tag(), traceId);
+            response.setStatusCode(status).putHeader(HttpHeaders.LOCATION, entry.title()).end();
         } else {
+            finished(ctx, route.tag(), template(route), status, start, served.result().tag(), traceId);
             response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML).end(entry.body());
         }
-        metrics.page(route.tag(), status, System.nanoTime() - start);
+    }
+
+    /**
+     * Metrics and access log of a request about to be answered (before {@code end()}: the request's
+     * span, and with it the log's trace id, ends with the answer).
+     */
+    private void finished(RoutingContext ctx, String routeTag, String template, int status, long start, String cache,
+                          String traceId) {
+        long nanos = System.nanoTime() - start;
+        metrics.page(routeTag, status, nanos);
+        accessLog.log(ctx.request(), template, status, nanos, cache, traceId);
+    }
+
+    private static String templateOf(String routeTag) {
+        switch (routeTag) {
+            case "home":
+                return ROUTE_HOME;
+            case "section":
+                return ROUTE_SECTION;
+            case "article":
+                return ROUTE_ARTICLE;
+            case "asset":
+                return ROUTE_ASSET;
+            case "comment":
+                return ROUTE_COMMENT;
+            default:
+                return ROUTE_OTHER;
+        }
     }
 
     // ---------------------------------------------------------------- assets
 
     private void asset(RoutingContext ctx) {
         long start = System.nanoTime();
+        AccessLog.route(ROUTE_ASSET);
         if (!isRead(ctx.request().method())) {
             methodNotAllowed(ctx, "asset", "GET, HEAD");
             return;
@@ -228,6 +319,8 @@ public class GatewayRoutes {
                         copy(headers, response, HttpHeaders.CACHE_CONTROL);
                         copy(headers, response, HttpHeaders.ETAG);
                         copy(headers, response, HttpHeaders.LAST_MODIFIED);
+                        String traceId = AccessLog.traceHeader(response);
+                        finished(ctx, "asset", ROUTE_ASSET, status, start, null, traceId);
                         response.setStatusCode(status);
                         if (status == 200) {
                             copy(headers, response, HttpHeaders.CONTENT_TYPE);
@@ -236,7 +329,6 @@ public class GatewayRoutes {
                         } else {
                             response.end();
                         }
-                        metrics.page("asset", status, System.nanoTime() - start);
                     } else if (status == 404 || status == 410) {
                         response.putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age="
                                 + CacheControl.parse(headers.get(HttpHeaders.CACHE_CONTROL)).sharedMaxAge(10));
@@ -277,6 +369,7 @@ public class GatewayRoutes {
             ctx.next();
             return;
         }
+        AccessLog.route(ROUTE_COMMENT);
         if (!Slugs.isSection(section) || !Slugs.isSlug(slug)) {
             error(ctx, "comment", start, 404, null);
             return;
@@ -314,11 +407,12 @@ public class GatewayRoutes {
         }
         int status = posted.status();
         if (posted.stored()) {
+            String traceId = AccessLog.traceHeader(response);
+            finished(ctx, "comment", ROUTE_COMMENT, 303, start, null, traceId);
             response.setStatusCode(303)
                     .putHeader(HttpHeaders.LOCATION, article + "#comments")
                     .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
                     .end();
-            metrics.page("comment", 303, System.nanoTime() - start);
         } else if (status == 400 || status == 413 || status == 422) {
             String message = posted.problemDetail() != null ? posted.problemDetail()
                     : (status == 413 ? "Your comment is too long." : "Your comment could not be posted.");
@@ -379,6 +473,11 @@ public class GatewayRoutes {
      */
     private void error(RoutingContext ctx, String route, long start, int status, String message, String back,
                        String backLabel) {
+        error(ctx, route, start, status, message, back, backLabel, null);
+    }
+
+    private void error(RoutingContext ctx, String route, long start, int status, String message, String back,
+                       String backLabel, String cache) {
         HttpServerResponse response = ctx.response();
         if (response.closed() || response.ended()) {
             return;
@@ -393,10 +492,10 @@ public class GatewayRoutes {
         if (status == 503) {
             response.putHeader(RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
-        response.setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML)
-                .end(errorPages.render(status, message, back, backLabel));
-        metrics.page(route, status, System.nanoTime() - start);
+        String traceId = AccessLog.traceHeader(response);
+        Buffer page = errorPages.render(status, message, back, backLabel);
+        finished(ctx, route, templateOf(route), status, start, cache, traceId);
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML).end(page);
     }
 
     // ---------------------------------------------------------------- helpers

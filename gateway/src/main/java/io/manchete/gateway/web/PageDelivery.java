@@ -36,8 +36,11 @@ import java.util.function.Consumer;
  * first (another request or gateway may just have stored it). A purged page is never served stale,
  * except as stale-if-error when the rebuild fails.</li>
  * </ol>
- * Only 200 pages and 404s (briefly) are stored, never pages with a {@code private}/{@code no-store}
- * part or a {@code Set-Cookie}. Infinispan failing means composing without the cache, never an error.
+ * Only 200 pages, 404/410s and permanent redirects (briefly) are stored, never pages with a
+ * {@code private}/{@code no-store} part or a {@code Set-Cookie}. Infinispan failing means composing
+ * without the cache, never an error. A page whose rebuild fails is answered with its last good copy
+ * while that is inside its stale-if-error window; a page built with a part's last good copy (see
+ * {@code FragmentCache}) says {@code detail=stale-if-error} in its {@code Cache-Status}.
  */
 @ApplicationScoped
 public class PageDelivery {
@@ -46,6 +49,7 @@ public class PageDelivery {
     static final String TEXT_HTML = "text/html;charset=UTF-8";
     private static final String TIMING_HIT = "cache;desc=\"hit\"";
     private static final String TIMING_STALE = "cache;desc=\"stale\"";
+    static final String STALE_IF_ERROR = "stale-if-error";
 
     /** How a request may use the page cache. */
     public enum Mode {
@@ -57,21 +61,45 @@ public class PageDelivery {
         BYPASS
     }
 
+    /**
+     * {@code onLinks} (may be null): told the layout's preload {@code Link} value as soon as it is known,
+     * when this request assembles the page itself (for {@code 103 Early Hints}).
+     */
     public record PageRequest(PageRoute route, String section, String slug, String key, Mode mode,
-                              String bypassReason) {
+                              String bypassReason, Consumer<String> onLinks) {
+
+        public PageRequest(PageRoute route, String section, String slug, String key, Mode mode, String bypassReason) {
+            this(route, section, slug, key, mode, bypassReason, null);
+        }
     }
 
     /**
-     * The answer: {@code entry} is the page (or 404) to write — cached or just built; without one,
-     * {@code unavailable} says why (410, 503). {@code personal}: must not be stored by anyone.
+     * The answer: {@code entry} is the page (or 404/410, or redirect: status 301/308 with the
+     * {@code Location} as its title) to write — cached or just built; without one, {@code unavailable}
+     * says why (503). {@code personal}: must not be stored by anyone. {@code links}: the layout's
+     * preload {@code Link} value for a page built now, {@code null} otherwise.
      */
     public record Served(CacheEntry entry, Assembly.Unavailable unavailable, CacheResult result, String cacheStatus,
-                         String serverTiming, boolean personal) {
+                         String serverTiming, boolean personal, String links) {
+
+        public Served(CacheEntry entry, Assembly.Unavailable unavailable, CacheResult result, String cacheStatus,
+                      String serverTiming, boolean personal) {
+            this(entry, unavailable, result, cacheStatus, serverTiming, personal, null);
+        }
     }
 
-    /** One build's result, shared by the requests that waited for it. */
+    /** One build's result, shared by the requests that waited for it. {@code stale}: built with a last good copy. */
     record Built(CacheEntry entry, Assembly.Unavailable unavailable, boolean cacheable, boolean stored,
-                 boolean personal, boolean fromCache, String serverTiming) {
+                 boolean personal, boolean fromCache, String serverTiming, String links, boolean stale) {
+
+        Built(CacheEntry entry, Assembly.Unavailable unavailable, boolean cacheable, boolean stored, boolean personal,
+              boolean fromCache, String serverTiming) {
+            this(entry, unavailable, cacheable, stored, personal, fromCache, serverTiming, null, false);
+        }
+
+        Built stored(boolean stored) {
+            return new Built(entry, unavailable, true, stored, personal, fromCache, serverTiming, links, stale);
+        }
     }
 
     private final PageAssembler assembler;
@@ -166,13 +194,14 @@ public class PageDelivery {
     /** No cache at all: assemble for this request only. */
     private void compose(PageRequest request, String reason, Context context, Consumer<Served> done,
                          Consumer<Throwable> failed) {
-        assembler.assemble(request.route(), request.section(), request.slug()).subscribe().with(assembly -> {
-            Built built = toBuilt(assembly);
-            metrics.pageCache(CacheResult.BYPASS);
-            done.accept(new Served(built.entry(), built.unavailable(), CacheResult.BYPASS,
-                    "Manchete; fwd=bypass; detail=" + reason, "cache;desc=\"bypass\", " + built.serverTiming(),
-                    built.personal()));
-        }, failed::accept);
+        assembler.assemble(request.route(), request.section(), request.slug(), request.onLinks()).subscribe().with(
+                assembly -> {
+                    Built built = toBuilt(assembly);
+                    metrics.pageCache(CacheResult.BYPASS);
+                    done.accept(new Served(built.entry(), built.unavailable(), CacheResult.BYPASS,
+                            "Manchete; fwd=bypass; detail=" + (built.stale() ? STALE_IF_ERROR : reason),
+                            "cache;desc=\"bypass\", " + built.serverTiming(), built.personal(), built.links()));
+                }, failed::accept);
     }
 
     /** Builds the page (or joins the build in flight) and answers with it. */
@@ -180,7 +209,7 @@ public class PageDelivery {
                          Consumer<Served> done, Consumer<Throwable> failed) {
         boolean revalidate = request.mode() == Mode.REVALIDATE;
         Coalescer.Flight<Built> flight = builds.join(request.key(), f -> {
-            build(request, f, !revalidate);
+            build(request, f, !revalidate, request.onLinks());
             return null;
         });
         OnContext.whenComplete(flight.result(), context, (built, failure) -> {
@@ -207,23 +236,26 @@ public class PageDelivery {
                 timing = TIMING_HIT;
             } else if (flight.leader()) {
                 result = CacheResult.MISS;
+                String why = built.stale() ? STALE_IF_ERROR : detail;
                 cacheStatus = "Manchete; fwd=" + (revalidate ? "request" : "miss") + (built.stored() ? "; stored" : "")
-                        + (detail != null ? "; detail=" + detail : "");
+                        + (why != null ? "; detail=" + why : "");
                 timing = "cache;desc=\"miss\", " + built.serverTiming();
             } else {
                 result = CacheResult.COALESCED;
-                cacheStatus = "Manchete; fwd=" + (revalidate ? "request" : "miss") + "; collapsed";
+                cacheStatus = "Manchete; fwd=" + (revalidate ? "request" : "miss") + "; collapsed"
+                        + (built.stale() ? "; detail=" + STALE_IF_ERROR : "");
                 timing = "cache;desc=\"collapsed\", " + built.serverTiming();
             }
             metrics.pageCache(result);
-            done.accept(new Served(built.entry(), built.unavailable(), result, cacheStatus, timing, built.personal()));
+            done.accept(new Served(built.entry(), built.unavailable(), result, cacheStatus, timing, built.personal(),
+                    built.fromCache() ? null : built.links()));
         }, failed);
     }
 
     /** Stale-while-revalidate: one background rebuild per key; nobody waits for it. */
     private void refreshInBackground(PageRequest request) {
         Coalescer.Flight<Built> flight = builds.join(request.key(), f -> {
-            build(request, f, true);
+            build(request, f, true, null);
             return null;
         });
         if (flight.leader()) {
@@ -236,7 +268,8 @@ public class PageDelivery {
     }
 
     /** The leader's work: look once more, else assemble, store if allowed, then release the key. */
-    private void build(PageRequest request, Coalescer.Flight<Built> flight, boolean lookFirst) {
+    private void build(PageRequest request, Coalescer.Flight<Built> flight, boolean lookFirst,
+                       Consumer<String> onLinks) {
         Context context = Vertx.currentContext();
         CompletableFuture<CacheEntry> stored = lookFirst ? currentEntry(request.key())
                 : CompletableFuture.completedFuture(null);
@@ -245,7 +278,7 @@ public class PageDelivery {
                 finish(flight, new Built(entry, null, false, false, false, true, ""));
                 return;
             }
-            assembler.assemble(request.route(), request.section(), request.slug()).subscribe().with(assembly -> {
+            assembler.assemble(request.route(), request.section(), request.slug(), onLinks).subscribe().with(assembly -> {
                 Built built = toBuilt(assembly);
                 if (!built.cacheable() || !caches.available()) {
                     finish(flight, built);
@@ -262,8 +295,7 @@ public class PageDelivery {
                     if (failure != null) {
                         caches.failed(GatewayCaches.PAGES, "put", failure);
                     }
-                    finish(flight, new Built(built.entry(), null, true, failure == null, false, false,
-                            built.serverTiming()));
+                    finish(flight, built.stored(failure == null));
                 });
             }, failure -> fail(flight, failure));
         }, failure -> fail(flight, failure));
@@ -302,14 +334,23 @@ public class PageDelivery {
             CacheEntry entry = entry(200, now, page.maxAge(), page.staleWhileRevalidate(), page.staleIfError(),
                     page.etag(), versions, page.body());
             boolean cacheable = page.cacheable() && entry.tagCount() == versions.size();
-            return new Built(entry, null, cacheable, false, page.personal(), false, page.serverTiming());
+            return new Built(entry, null, cacheable, false, page.personal(), false, page.serverTiming(), page.links(),
+                    page.staleParts() != null);
+        }
+        if (assembly instanceof Assembly.Redirect redirect) {
+            boolean cacheable = redirect.cacheable() && redirect.maxAge() > 0;
+            Map<String, String> versions = cacheable ? redirect.versions() : tagsOnly(redirect.surrogateKey());
+            CacheEntry entry = entry(redirect.status(), now, redirect.maxAge(), 0, 0, null, redirect.location(), versions,
+                    new byte[0]);
+            return new Built(entry, null, cacheable && entry.tagCount() == versions.size(), false, false, false,
+                    redirect.serverTiming());
         }
         Assembly.Unavailable unavailable = (Assembly.Unavailable) assembly;
-        if (unavailable.status() == 404) {
+        if (unavailable.status() == 404 || unavailable.status() == 410) {
             boolean cacheable = unavailable.cacheable() && unavailable.maxAge() > 0;
             Map<String, String> versions = cacheable ? unavailable.versions() : tagsOnly(unavailable.surrogateKey());
-            CacheEntry entry = entry(404, now, unavailable.maxAge(), 0, 0, null, versions,
-                    errorPages.render(404, null, null, null).getBytes());
+            CacheEntry entry = entry(unavailable.status(), now, unavailable.maxAge(), 0, 0, null, null, versions,
+                    errorPages.render(unavailable.status(), null, null, null).getBytes());
             return new Built(entry, null, cacheable && entry.tagCount() == versions.size(), false, false, false,
                     unavailable.serverTiming());
         }
@@ -318,10 +359,17 @@ public class PageDelivery {
 
     private static CacheEntry entry(int status, long now, int maxAge, int swr, int sie, String etag,
                                     Map<String, String> versions, byte[] body) {
+        return entry(status, now, maxAge, swr, sie, etag, null, versions, body);
+    }
+
+    /** {@code location}: the {@code Location} of a redirect, kept in the entry's title field. */
+    private static CacheEntry entry(int status, long now, int maxAge, int swr, int sie, String etag, String location,
+                                    Map<String, String> versions, byte[] body) {
+        String contentType = location == null ? TEXT_HTML : null;
         try {
-            return CacheEntry.create(status, now, maxAge, swr, sie, TEXT_HTML, etag, null, versions, body);
+            return CacheEntry.create(status, now, maxAge, swr, sie, contentType, etag, location, versions, body);
         } catch (IllegalArgumentException tooManyTags) {
-            return CacheEntry.create(status, now, maxAge, swr, sie, TEXT_HTML, etag, null, Map.of(), body);
+            return CacheEntry.create(status, now, maxAge, swr, sie, contentType, etag, location, Map.of(), body);
         }
     }
 

@@ -41,6 +41,7 @@ public class PurgeApi {
     public static final String PATH = "/internal/v1/purge";
     static final String PROBLEM_JSON = "application/problem+json";
     static final int MAX_TAG_LENGTH = 512;
+    private static final String START = "manchete.start";
     private static final Logger LOG = Logger.getLogger(PurgeApi.class);
 
     private final TagVersions tagVersions;
@@ -52,8 +53,11 @@ public class PurgeApi {
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Counter> requests = new ConcurrentHashMap<>();
     private final Counter purgedTags;
+    private final AccessLog accessLog;
 
-    public PurgeApi(TagVersions tagVersions, GatewayCaches caches, GatewayConfig config, MeterRegistry registry) {
+    public PurgeApi(TagVersions tagVersions, GatewayCaches caches, GatewayConfig config, MeterRegistry registry,
+                    AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.tagVersions = tagVersions;
         this.caches = caches;
         this.token = config.purge().token().getBytes(StandardCharsets.UTF_8);
@@ -67,6 +71,11 @@ public class PurgeApi {
 
     /** Registers the routes; called by {@link GatewayRoutes} before the page routes. */
     void register(Router router) {
+        router.route(PATH).handler(ctx -> {
+            ctx.put(START, System.nanoTime());
+            AccessLog.route(PATH);
+            ctx.next();
+        });
         router.post(PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(this::purge)
@@ -141,6 +150,8 @@ public class PurgeApi {
             LOG.debugf("Purged %d tags from %s: %s", tags.size(), source, tags);
             count("ok");
             if (!ctx.response().closed()) {
+                String traceId = AccessLog.traceHeader(ctx.response());
+                logged(ctx, 204, traceId);
                 ctx.response().setStatusCode(204).end();
             }
         }, ctx::fail);
@@ -180,11 +191,18 @@ public class PurgeApi {
         if (response.closed() || response.ended()) {
             return;
         }
+        String traceId = AccessLog.traceHeader(response);
+        logged(ctx, status, traceId);
         response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
                         .put("detail", detail).put("instance", PATH).encode());
+    }
+
+    private void logged(RoutingContext ctx, int status, String traceId) {
+        Long start = ctx.get(START);
+        accessLog.log(ctx.request(), PATH, status, start == null ? 0 : System.nanoTime() - start, null, traceId);
     }
 
     private void count(String result) {

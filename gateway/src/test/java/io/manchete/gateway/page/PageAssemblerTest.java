@@ -106,6 +106,41 @@ class PageAssemblerTest {
         }
     }
 
+    @Test
+    void primaryPermanentRedirectToThisSiteIsThePagesRedirect() {
+        for (int status : List.of(301, 308)) {
+            FragmentResult moved = new FragmentResult(Upstream.CONTENT, "main", Outcome.REDIRECT, status, "",
+                    "public, max-age=60", "article:a", null, 1_000_000, false, "/world/new-name");
+            Assembly.Redirect redirect = assertInstanceOf(Assembly.Redirect.class,
+                    build(moved, ok("comments", "C", "max-age=60", null, null)));
+            assertEquals(status, redirect.status());
+            assertEquals("/world/new-name", redirect.location());
+            assertEquals(10, redirect.maxAge(), "at most the not-found max-age");
+            assertEquals("shell section:world article:a", redirect.surrogateKey());
+        }
+        for (String elsewhere : List.of("https://elsewhere.example/x", "//elsewhere.example/x", "/\\elsewhere", "/a b", "")) {
+            FragmentResult moved = new FragmentResult(Upstream.CONTENT, "main", Outcome.REDIRECT, 301, "", null, null,
+                    null, 1_000_000, false, elsewhere);
+            assertEquals(503, assertInstanceOf(Assembly.Unavailable.class,
+                    build(moved, ok("comments", "C", "max-age=60", null, null))).status(), elsewhere);
+        }
+    }
+
+    @Test
+    void aLastGoodCopyStandsInButKeepsThePageShortLived() {
+        FragmentResult failed = bad("main", Outcome.TIMEOUT, 0, null);
+        Part stale = new Part(ok("main", "<p>old</p>", null, "article:a section:world", null), 10, 0, 86400,
+                Map.of("article:a", "1.a", "section:world", "0.w"), false, CacheResult.MISS, failed);
+        Assembly.Page page = assertInstanceOf(Assembly.Page.class, assembler.build(layout,
+                layoutPart(Map.of("shell", "0.s", "section:world", "0.w")),
+                List.of(stale, part(ok("comments", "C", "public, max-age=45", "comments:a", null), Map.of("comments:a", "0.c"))),
+                new ServerTiming()));
+        assertEquals("main", page.staleParts());
+        assertEquals(10, page.maxAge());
+        assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("<m><p>old</p></m>"));
+        assertTrue(page.serverTiming().contains("frag-main;dur=1.0;desc=\"content stale-if-error\""), page.serverTiming());
+    }
+
     static Part part(FragmentResult result, Map<String, String> versions) {
         return Part.fetched(result, versions, CacheResult.MISS);
     }
@@ -205,6 +240,16 @@ class PageAssemblerTest {
 
             @Override
             public Purge purge() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public AccessLog accessLog() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public EarlyHints earlyHints() {
                 throw new UnsupportedOperationException();
             }
         };

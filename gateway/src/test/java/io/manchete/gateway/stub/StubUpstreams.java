@@ -75,6 +75,9 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
         final long delayMs;
         final boolean reset;
         final int hold;
+        /** Applies this often, then no more (0: always). */
+        final java.util.concurrent.atomic.AtomicInteger remaining;
+        final boolean limited;
 
         Rule(JsonObject json) {
             status = json.getInteger("status", 0);
@@ -83,6 +86,14 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
             delayMs = json.getLong("delayMs", 0L);
             reset = json.getBoolean("reset", false);
             hold = json.getInteger("hold", 0);
+            int times = json.getInteger("times", 0);
+            limited = times > 0;
+            remaining = new java.util.concurrent.atomic.AtomicInteger(times);
+        }
+
+        /** Whether the rule applies to this request (a limited rule counts down). */
+        boolean applies() {
+            return !limited || remaining.getAndDecrement() > 0;
         }
     }
 
@@ -136,6 +147,9 @@ public class StubUpstreams implements QuarkusTestResourceLifecycleManager {
             Rule rule = state.rules.get(service + " " + request.uri());
             if (rule == null) {
                 rule = state.rules.get(service + " " + request.path());
+            }
+            if (rule != null && !rule.applies()) {
+                rule = null;
             }
             Rule applied = rule;
             Runnable respond = () -> {

@@ -73,6 +73,12 @@ public final class Stubs {
             return this;
         }
 
+        /** Apply the rule to the next {@code count} requests only, then answer as usual again. */
+        public Rule times(int count) {
+            json.put("times", count);
+            return this;
+        }
+
         /** Hold the answer until {@code partners} held requests are in flight at once. */
         public Rule hold(int partners) {
             json.put("hold", partners);

@@ -344,10 +344,20 @@ class PageCacheTest {
         given().get("/world/" + slug).then().statusCode(200);
         Stubs.on("content", "/fragments/article/" + slug).status(500, "boom").install();
         Gateway.purge("article:" + slug);
+        // the article fragment's last good copy stands in: the page is rebuilt around it
         given().get("/world/" + slug).then().statusCode(200)
+                .header("Cache-Status", "Manchete; fwd=miss; stored; detail=stale-if-error")
+                .body(containsString("<p>Body of " + slug + "</p>"));
+        // without that copy, the page's own last good copy is served
+        String other = Gateway.newStory();
+        given().get("/world/" + other).then().statusCode(200);
+        Stubs.on("content", "/fragments/article/" + other).status(500, "boom").install();
+        Arc.container().instance(GatewayCaches.class).get().fragments().remove("content /fragments/article/" + other);
+        Gateway.purge("article:" + other);
+        given().get("/world/" + other).then().statusCode(200)
                 .header("Cache-Status", startsWith("Manchete; fwd=stale; fwd-status=503; ttl="))
                 .header("Cache-Status", containsString("detail=stale-if-error"))
-                .body(containsString("<p>Body of " + slug + "</p>"));
+                .body(containsString("<p>Body of " + other + "</p>"));
         // a page never seen has no last good copy
         String unseen = Gateway.newStory();
         Stubs.on("content", "/fragments/article/" + unseen).status(500, "boom").install();
