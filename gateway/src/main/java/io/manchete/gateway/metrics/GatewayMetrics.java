@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +54,8 @@ public class GatewayMetrics {
             timer = timers.computeIfAbsent(key, k -> Timer.builder(FRAGMENT_DURATION)
                     .description("Time to fetch one upstream fragment (or layout)")
                     .tag("service", service).tag("slot", slot).tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
                     .register(registry));
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
@@ -65,6 +68,8 @@ public class GatewayMetrics {
             timer = timers.computeIfAbsent(key, k -> Timer.builder(PAGE_DURATION)
                     .description("Time to answer a request at the gateway")
                     .tag("route", route).tag("status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
                     .register(registry));
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);

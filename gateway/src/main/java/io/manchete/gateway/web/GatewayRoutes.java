@@ -64,7 +64,8 @@ public class GatewayRoutes {
     static final CharSequence PRAGMA = HttpHeaders.createOptimized("Pragma");
     static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
     static final String RETRY_AFTER_SECONDS = "5";
-    static final CharSequence LINK = HttpHeaders.createOptimized("Link");
+    /** Lower case: HTTP/2 (h2c upgrades included) rejects upper-case names in 103 Early Hints. */
+    static final CharSequence LINK = HttpHeaders.createOptimized("link");
     static final AttributeKey<String> PAGE_CACHE = AttributeKey.stringKey("manchete.page.cache");
     static final AttributeKey<String> PAGE_CACHE_STATUS = AttributeKey.stringKey("manchete.page.cache_status");
     static final String ROUTE_HOME = "/";
@@ -198,8 +199,13 @@ public class GatewayRoutes {
         if (response.headWritten() || response.closed() || response.ended()) {
             return;
         }
-        response.writeEarlyHints(MultiMap.caseInsensitiveMultiMap().add(LINK, links)).onFailure(failure ->
-                LOG.debugf("Early hints not sent: %s", failure.toString()));
+        try {
+            response.writeEarlyHints(MultiMap.caseInsensitiveMultiMap().add(LINK, links)).onFailure(failure ->
+                    LOG.debugf("Early hints not sent: %s", failure.toString()));
+        } catch (RuntimeException e) {
+            // hints are an optimisation: a protocol that refuses them must not cost the page
+            LOG.debugf("Early hints not sent: %s", e.toString());
+        }
     }
 
     private void writePage(RoutingContext ctx, PageRoute route, PageDelivery.Served served, long start) {
