@@ -32,6 +32,8 @@ record BenchOptions(
         boolean fresh,
         boolean jfr,
         Path out,
+        Map<String, String> gatewayProps,
+        Map<String, String> serviceProps,
         Map<String, String> missProps,
         Map<String, String> delayProps,
         Map<String, String> delayGatewayProps,
@@ -39,6 +41,15 @@ record BenchOptions(
 
     /** Scenario ids in the order they run. */
     static final List<String> ALL = List.of("a", "e", "b", "c", "d");
+
+    /**
+     * Settings of every gateway the bench starts: no 103 Early Hints (wrk, like many HTTP/1.1 clients
+     * and proxies such as Varnish 7.1, would take the 103 for the answer) and no access-log line per
+     * request (the gateway's own advice for benchmarks).
+     */
+    static final Map<String, String> GATEWAY_PROPS = Map.of(
+            "manchete.early-hints.enabled", "false",
+            "manchete.access-log.enabled", "false");
 
     /** Gateway settings for the page-cache-miss gateway of (b), also Varnish's backend in (e). */
     static final Map<String, String> MISS_PROPS = Map.of("manchete.page-cache.enabled", "false");
@@ -98,6 +109,8 @@ record BenchOptions(
         boolean fresh = false;
         boolean jfr = false;
         Path out = root.resolve("bench/results");
+        Map<String, String> gatewayProps = new LinkedHashMap<>(GATEWAY_PROPS);
+        Map<String, String> serviceProps = new LinkedHashMap<>();
         Map<String, String> missProps = new LinkedHashMap<>(MISS_PROPS);
         Map<String, String> delayProps = new LinkedHashMap<>(DELAY_PROPS);
         Map<String, String> delayGatewayProps = new LinkedHashMap<>(DELAY_GATEWAY_PROPS);
@@ -131,8 +144,14 @@ record BenchOptions(
                     }
                 }
                 case "--fresh" -> fresh = true;
+                case "--no-tracing" -> {
+                    gatewayProps.put("quarkus.otel.sdk.disabled", "true");
+                    serviceProps.put("quarkus.otel.sdk.disabled", "true");
+                }
                 case "--jfr" -> jfr = true;
                 case "--out" -> out = Path.of(value(args, ++i, flag)).toAbsolutePath();
+                case "--gateway-prop" -> prop(gatewayProps, value(args, ++i, flag));
+                case "--service-prop" -> prop(serviceProps, value(args, ++i, flag));
                 case "--miss-prop" -> prop(missProps, value(args, ++i, flag));
                 case "--delay-prop" -> prop(delayProps, value(args, ++i, flag));
                 case "--delay-gateway-prop" -> prop(delayGatewayProps, value(args, ++i, flag));
@@ -171,7 +190,7 @@ record BenchOptions(
         }
         return new BenchOptions(url, pageUrl, contentUrl, commentsUrl, infinispan, delayUrl, dbPrefix, portBase,
                 articles, comments, seed, duration, warmup, warmPass, connections, threads, scenarios, fresh, jfr, out,
-                missProps, delayProps, delayGatewayProps, token);
+                gatewayProps, serviceProps, missProps, delayProps, delayGatewayProps, token);
     }
 
     static boolean isLoopback(String host) {
@@ -226,10 +245,13 @@ record BenchOptions(
         lines.add("  --port-base P           ports of a started suite (28080): gateway P, page P+1, content P+2,");
         lines.add("                          comments P+3, miss gateway P+4, varnish P+5, infinispan P+6, (d) P+7..P+10");
         lines.add("  --fresh                 drop the bench databases first (reload the demo data)");
+        lines.add("  --no-tracing            quarkus.otel.sdk.disabled=true on every JVM the bench starts");
         lines.add("  --jfr                   record every JVM with Java Flight Recorder into the results folder");
         lines.add("  --url URL               use a running gateway (page cache on) instead of starting one;");
         lines.add("                          --page-url/--content-url/--comments-url (URL port +1/+2/+3), --infinispan H:P");
         lines.add("                          (127.0.0.1:11222), --db-prefix (none), --delay-url URL for (d)");
+        lines.add("  --gateway-prop k=v      a setting of every gateway the bench starts (default: early hints and");
+        lines.add("                          access log off); --service-prop k=v: of every service it starts");
         lines.add("  --miss-prop k=v, --delay-prop k=v, --delay-gateway-prop k=v   change the settings of (b)/(e)'s");
         lines.add("                          gateway, (d)'s services, (d)'s gateway (k= removes a key)");
         lines.add("  --out DIR               results folder (bench/results)");

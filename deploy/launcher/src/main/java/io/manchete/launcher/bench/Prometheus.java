@@ -20,6 +20,7 @@ final class Prometheus {
     static final String DB_QUERIES = "manchete_db_queries_total";
     static final String PAGE_CACHE = "manchete_page_cache_total";
     static final String FRAGMENT_CACHE = "manchete_fragment_cache_total";
+    static final String PAGE_ANSWERS = "manchete_page_duration_seconds_count";
 
     private Prometheus() {
     }
@@ -50,6 +51,20 @@ final class Prometheus {
             return sum;
         }
 
+        /** Sums of a metric per value of one label, e.g. page answers per status. */
+        Map<String, Double> byLabel(String name, String label) {
+            Map<String, Double> sums = new java.util.TreeMap<>();
+            for (Map.Entry<String, Double> e : samples.entrySet()) {
+                if (e.getKey().startsWith(name + "{")) {
+                    String value = labels(e.getKey()).get(label);
+                    if (value != null) {
+                        sums.merge(value, e.getValue(), Double::sum);
+                    }
+                }
+            }
+            return sums;
+        }
+
         boolean has(String name) {
             for (String key : samples.keySet()) {
                 if (key.equals(name) || key.startsWith(name + "{")) {
@@ -77,11 +92,11 @@ final class Prometheus {
         }
     }
 
-    /** Keeps the {@code manchete_*} samples. */
+    /** Keeps the {@code manchete_*} samples, without histogram buckets. */
     static Map<String, Double> parse(String text) {
         Map<String, Double> samples = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
-            if (line.isEmpty() || line.charAt(0) == '#' || !line.startsWith("manchete_")) {
+            if (line.isEmpty() || line.charAt(0) == '#' || !line.startsWith("manchete_") || line.contains("_bucket{")) {
                 continue;
             }
             Matcher m = SAMPLE.matcher(line);
