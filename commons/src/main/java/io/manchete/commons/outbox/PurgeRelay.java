@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Active expiration, delivery side. Reads the service's {@code purge_outbox}, posts the tags to the
  * gateway's purge API ({@code POST /internal/v1/purge}), and deletes the rows only after the gateway
- * answered 2xx. Runs shortly after each write ({@link #kick()}) and every second (retries), so a
+ * answered 2xx. Runs shortly after each write ({@link #kick()}) and periodically (retries), so a
  * gateway or Infinispan that is briefly down delays an expiration but never loses it. Delivery is
  * at-least-once; purges are idempotent.
  *
