@@ -26,7 +26,7 @@ public final class FragmentRenderer {
         ArticleView view = new ArticleView(slug, section, title, summary, author, ISO.format(utc), HUMAN.format(utc),
                 Paragraphs.split(body));
         String html = Templates.article(view).render();
-        return new Fragment(html, "article:" + slug + " section:" + section, title, etag(html));
+        return new Fragment(html, "article:" + slug, title, etag(html));
     }
 
     public static Fragment teasers(String heading, List<TeaserView> items, String tags) {

@@ -130,7 +130,8 @@ class CachingTest {
                 .get("/fragments/teasers").then().statusCode(200).body(not(containsString("Mover")));
         given().queryParam("section", to).queryParam("limit", 5).queryParam("heading", "H")
                 .get("/fragments/teasers").then().statusCode(200).body(containsString("href=\"/" + to + "/" + slug + "\""));
-        given().get("/fragments/article/{slug}", slug).then().header("Surrogate-Key", is("article:" + slug + " section:" + to));
+        given().get("/fragments/article/{slug}", slug).then().header("Surrogate-Key", is("article:" + slug))
+                .body(containsString("<p class=\"kicker\">" + to + "</p>"));
     }
 
     private static void warm(String section, String slug, String title) {

@@ -55,11 +55,11 @@ public final class LayoutComposer {
                 .toList();
         Shell shell = new Shell(definition.route(), title, section == null ? null : section.slug(), nav,
                 paths.get("site.css"), paths.get("site.js"), paths.get("logo.svg"), regions);
+        // Only what page-service itself purges: the shell (assets, navigation) and the front. A
+        // section's list of articles is content-service's; its teaser fragment carries section:{s},
+        // so an edit re-renders section pages without touching every article page of the section.
         List<String> tags = new ArrayList<>();
         tags.add("shell");
-        if (section != null) {
-            tags.add("section:" + section.slug());
-        }
         if (definition.front() != null) {
             tags.add("front:" + definition.front());
         }

@@ -111,8 +111,8 @@ class LayoutApiTest {
         assertEquals("Technology · Manchete", json.getString("title"));
         assertEquals(List.of(Map.of("name", "main", "service", "content",
                 "path", "/fragments/teasers?section=technology&limit=30&heading=Technology", "primary", true)), json.getList("slots"));
-        assertEquals(List.of("shell", "section:technology"), json.getList("tags"));
-        assertEquals("shell section:technology", response.header("Surrogate-Key"));
+        assertEquals(List.of("shell"), json.getList("tags"));
+        assertEquals("shell", response.header("Surrogate-Key"));
 
         String template = json.getString("template");
         assertShell(template, assetPaths());
@@ -132,7 +132,7 @@ class LayoutApiTest {
                 Map.of("name", "main", "service", "content", "path", "/fragments/article/{slug}", "primary", true),
                 Map.of("name", "comments", "service", "comments", "path", "/fragments/comments/{slug}?section={section}", "primary", false)),
                 json.getList("slots"));
-        assertEquals(List.of("shell", "section:culture"), json.getList("tags"));
+        assertEquals(List.of("shell"), json.getList("tags"));
 
         String template = json.getString("template");
         assertShell(template, assetPaths());

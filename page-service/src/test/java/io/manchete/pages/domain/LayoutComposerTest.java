@@ -77,7 +77,7 @@ class LayoutComposerTest {
         assertEquals("big-ideas", layout.section());
         assertEquals("Big Ideas · Manchete", layout.title());
         assertEquals(120, layout.maxAge(), "the stored max-age wins over the default");
-        assertEquals(List.of("shell", "section:big-ideas"), layout.tags());
+        assertEquals(List.of("shell"), layout.tags());
         assertEquals(List.of(new Shell.NavLink("world", "World", "/world", null),
                 new Shell.NavLink("big-ideas", "Big Ideas", "/big-ideas", "page")), rendered.get().nav());
     }
@@ -88,7 +88,7 @@ class LayoutComposerTest {
         assertEquals(List.of(
                 new Layout.Slot("main", "content", "/fragments/article/{slug}", true),
                 new Layout.Slot("comments", "comments", "/fragments/comments/{slug}?section={section}", false)), layout.slots());
-        assertEquals(List.of("shell", "section:world"), layout.tags());
+        assertEquals(List.of("shell"), layout.tags());
         assertEquals("true", rendered.get().nav().get(0).current(), "an article marks its section as the current one");
         assertNull(rendered.get().nav().get(1).current());
     }
