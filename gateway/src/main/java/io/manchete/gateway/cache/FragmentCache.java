@@ -49,6 +49,9 @@ import java.util.concurrent.TimeUnit;
 public class FragmentCache {
     private static final Logger LOG = Logger.getLogger(FragmentCache.class);
 
+    /** The slot name the assembler fetches a page's layout under; layouts stay cached when fragments are not. */
+    public static final String LAYOUT_SLOT = "layout";
+
     private final FragmentClient client;
     private final GatewayCaches caches;
     private final TagVersions tagVersions;
@@ -56,6 +59,7 @@ public class FragmentCache {
     private final UpstreamSpans spans;
     private final long staleRetentionSeconds;
     private final int staleMaxAge;
+    private final boolean fragmentsCached;
     private final Coalescer<Part> fetches = new Coalescer<>();
 
     public FragmentCache(FragmentClient client, GatewayCaches caches, TagVersions tagVersions, GatewayMetrics metrics,
@@ -67,6 +71,7 @@ public class FragmentCache {
         this.spans = spans;
         this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
         this.staleMaxAge = (int) Math.min(Integer.MAX_VALUE, config.placeholderMaxAge().toSeconds());
+        this.fragmentsCached = config.fragmentCache().enabled();
     }
 
     static String key(Upstream upstream, String pathAndQuery) {
@@ -94,7 +99,7 @@ public class FragmentCache {
                                  io.opentelemetry.context.Context trace) {
         long start = System.nanoTime();
         Context context = Vertx.currentContext();
-        if (!caches.available()) {
+        if (!caches.available() || (!fragmentsCached && !LAYOUT_SLOT.equals(slot))) {
             return direct(upstream, slot, pathAndQuery, trace);
         }
         String key = key(upstream, pathAndQuery);

@@ -27,6 +27,9 @@ public interface GatewayConfig {
 
     PageCache pageCache();
 
+    /** {@code manchete.fragment-cache.*}: the cache of fragments behind the page cache. */
+    FragmentCache fragmentCache();
+
     Purge purge();
 
     /** {@code manchete.access-log.*}: one line per request (category {@code io.manchete.gateway.access}). */
@@ -46,6 +49,16 @@ public interface GatewayConfig {
          * Send {@code 103 Early Hints} ({@code Link: <…>; rel=preload}) as soon as the layout of a page
          * that is being assembled is known (never to HTTP/1.0 clients). {@code false} behind a proxy
          * that cannot pass 1xx answers on; the final answer of a miss carries the {@code Link} anyway.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface FragmentCache {
+        /**
+         * Whether fragments are cached. {@code false}: every fragment is fetched from its service on
+         * every assembly (concurrent fetches of one fragment still share one call); layouts stay
+         * cached. For measuring composition itself (the benchmark's fan-out scenario), not for production.
          */
         @WithDefault("true")
         boolean enabled();

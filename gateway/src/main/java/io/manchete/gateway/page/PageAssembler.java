@@ -62,7 +62,7 @@ public class PageAssembler {
      * {@code 103 Early Hints}); it is not called when the layout has no assets to preload.
      */
     public Uni<Assembly> assemble(PageRoute route, String section, String slug, Consumer<String> onLinks) {
-        return fragments.get(Upstream.PAGE, "layout", route.layoutPath(section))
+        return fragments.get(Upstream.PAGE, FragmentCache.LAYOUT_SLOT, route.layoutPath(section))
                 .flatMap(layoutPart -> withLayout(route, section, slug, layoutPart, onLinks));
     }
 

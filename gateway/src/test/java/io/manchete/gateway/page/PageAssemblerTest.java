@@ -239,6 +239,11 @@ class PageAssemblerTest {
             }
 
             @Override
+            public FragmentCache fragmentCache() {
+                return () -> true;
+            }
+
+            @Override
             public Purge purge() {
                 throw new UnsupportedOperationException();
             }
