@@ -16,21 +16,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The whole suite as separate processes — a real Infinispan Server, real PostgreSQL, the four
- * services — checked through the gateway the way a browser uses it.
+ * services — checked through the gateway the way a browser uses it. Every process exports its spans
+ * (OTLP/HTTP) to an {@link OtlpReceiver} of this test, so one page request can be followed across
+ * all four.
  */
 class SuiteIT {
+    /** The {@code manchete.purge.token} of this suite (every process must share it). */
+    static final String PURGE_TOKEN = "e2e-purge-" + UUID.randomUUID();
+    static final List<String> UPSTREAMS = List.of("page", "content", "comments");
+
+    static OtlpReceiver otlp;
     static Suite suite;
     static List<DemoData.Article> articles;
     static final HttpClient HTTP = HttpClient.newBuilder()
@@ -43,24 +59,41 @@ class SuiteIT {
         DemoData.Size size = DemoData.Size.small();
         articles = new DemoData(size).articles();
         String prefix = "e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        otlp = OtlpReceiver.start();
+        Map<String, String> each = new LinkedHashMap<>(otlp.exporterConfig());
+        each.put("manchete.purge.token", PURGE_TOKEN);
+        Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+        for (String process : List.of("page", "content", "comments", "gateway")) {
+            overrides.put(process, each);
+        }
         suite = new Suite(ProjectLayout.locate(),
-                Suite.Options.forTests(Path.of("target", "e2e").toAbsolutePath(), prefix, size),
+                Suite.Options.forTests(Path.of("target", "e2e").toAbsolutePath(), prefix, size).withOverrides(overrides),
                 new Progress(System.out));
         try {
             suite.start();
         } catch (RuntimeException e) {
-            suite.close();
+            try {
+                suite.close();
+            } finally {
+                otlp.close();
+            }
             throw e;
         }
     }
 
     @AfterAll
     static void stopSuite() {
-        if (suite != null) {
-            try {
-                suite.dropDatabases();
-            } finally {
-                suite.close();
+        try {
+            if (suite != null) {
+                try {
+                    suite.dropDatabases();
+                } finally {
+                    suite.close();
+                }
+            }
+        } finally {
+            if (otlp != null) {
+                otlp.close();
             }
         }
     }
@@ -95,9 +128,11 @@ class SuiteIT {
         String text = "Form comment " + UUID.randomUUID() + " <script>alert(1)</script>";
         String form = "author=" + URLEncoder.encode("E2E Reader", StandardCharsets.UTF_8)
                 + "&body=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
-        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(uri(article.path() + "/comments"))
+        // The gateway keys a form post by its content and minute, so sending it again after a 503
+        // (a cold comments-service) is what a reader's browser may do, and stores one comment.
+        HttpResponse<String> posted = whileUnavailable(() -> HTTP.send(HttpRequest.newBuilder(uri(article.path() + "/comments"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString()));
         assertEquals(303, posted.statusCode(), posted.body());
         assertTrue(posted.headers().firstValue("Location").orElse("").startsWith(article.path()));
 
@@ -121,10 +156,175 @@ class SuiteIT {
 
     @Test
     void anUnknownArticleIsAnHtml404() throws Exception {
-        HttpResponse<String> missing = get("/world/no-such-article-here");
+        HttpResponse<String> missing = whileUnavailable(() -> get("/world/no-such-article-here"));
         assertEquals(404, missing.statusCode());
         assertTrue(missing.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertFalse(missing.body().contains("Exception"), "no stack trace");
+    }
+
+    /**
+     * One page request through the gateway is one trace across the four processes: the gateway's
+     * server span continues the caller's {@code traceparent}; below it one client span per part
+     * (layout from page-service, article from content-service, comments from comments-service);
+     * below each of those the service's server span; below those the services' Infinispan and
+     * database spans. The test's {@link OtlpReceiver} receives what the processes export.
+     */
+    @Test
+    void aPageRequestIsOneTraceAcrossTheGatewayAndTheThreeServices() throws Exception {
+        DemoData.Article article = articles.get(3);
+        HttpResponse<String> warm = getWhole(article.path(), body -> true);
+        assertEquals(200, warm.statusCode(), "the article page renders");
+        // The gateway keeps layout and fragments in its fragment cache: expire every tag the page is
+        // built from (the page's Surrogate-Key), so that this assembly fetches each part from its service.
+        List<String> tags = Arrays.stream(warm.headers().firstValue("Surrogate-Key").orElse("").trim().split("\\s+"))
+                .filter(tag -> !tag.isEmpty()).toList();
+        assertFalse(tags.isEmpty(), "the article page names the tags it is built from");
+        purge(tags);
+
+        SecureRandom random = new SecureRandom();
+        String traceId = randomHex(random, 16);
+        String callerSpanId = randomHex(random, 8);
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(uri(article.path()))
+                .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
+                .header("Cache-Control", "no-cache")
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(traceId, page.headers().firstValue("X-Trace-Id").orElse(null),
+                "the gateway continues the caller's trace (status " + page.statusCode() + ")");
+
+        List<OtlpReceiver.ReceivedSpan> trace = awaitTrace(traceId, callerSpanId, Duration.ofSeconds(30));
+        System.out.println("GET " + article.path() + " -> " + page.statusCode() + ", "
+                + page.headers().firstValue("Cache-Status").orElse("") + "\n" + OtlpReceiver.tree(trace, callerSpanId));
+        List<String> problems = traceProblems(trace, callerSpanId);
+        if (!problems.isEmpty()) {
+            fail("the trace of one page request is not whole:\n  " + String.join("\n  ", problems) + "\n"
+                    + OtlpReceiver.tree(trace, callerSpanId) + "receiver: " + otlp.stats());
+        }
+        assertTrue(trace.stream().allMatch(span -> span.traceId().equals(traceId)), "one trace id throughout");
+    }
+
+    /**
+     * The spans of {@code traceId} once they make a whole trace (see {@link #traceProblems}) and no
+     * more arrive for a moment; whatever arrived when {@code timeout} runs out otherwise.
+     */
+    static List<OtlpReceiver.ReceivedSpan> awaitTrace(String traceId, String callerSpanId, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<OtlpReceiver.ReceivedSpan> trace = otlp.trace(traceId);
+        while (System.nanoTime() < deadline) {
+            if (traceProblems(trace, callerSpanId).isEmpty()) {
+                Thread.sleep(500); // stragglers: spans of the same request still in a batch
+                List<OtlpReceiver.ReceivedSpan> later = otlp.trace(traceId);
+                if (later.size() == trace.size()) {
+                    return later;
+                }
+                trace = later;
+                continue;
+            }
+            Thread.sleep(100);
+            trace = otlp.trace(traceId);
+        }
+        return trace;
+    }
+
+    /**
+     * What keeps {@code trace} from being the whole trace of one page request (empty when nothing):
+     * exactly one gateway server span, child of the caller's span; for each upstream a gateway client
+     * span (attribute {@code manchete.service}) below it, and a server span of that service whose
+     * parent is one of those client spans; at least one Infinispan or database span of a service
+     * ({@code db.system}); and every span's parent in the trace.
+     */
+    static List<String> traceProblems(List<OtlpReceiver.ReceivedSpan> trace, String callerSpanId) {
+        List<String> problems = new ArrayList<>();
+        Map<String, OtlpReceiver.ReceivedSpan> byId = trace.stream()
+                .collect(Collectors.toMap(OtlpReceiver.ReceivedSpan::spanId, span -> span, (a, b) -> a));
+        List<OtlpReceiver.ReceivedSpan> gatewayServer = trace.stream()
+                .filter(span -> span.service().equals("gateway") && span.server()).toList();
+        String gatewaySpanId = null;
+        if (gatewayServer.size() != 1) {
+            problems.add("one gateway server span expected, " + gatewayServer.size() + " received");
+        } else {
+            gatewaySpanId = gatewayServer.get(0).spanId();
+            if (!gatewayServer.get(0).parentSpanId().equals(callerSpanId)) {
+                problems.add("the gateway server span's parent is " + gatewayServer.get(0).parentSpanId()
+                        + ", not the caller's span " + callerSpanId);
+            }
+        }
+        for (String upstream : UPSTREAMS) {
+            List<OtlpReceiver.ReceivedSpan> clients = trace.stream()
+                    .filter(span -> span.service().equals("gateway") && span.client()
+                            && upstream.equals(span.attribute("manchete.service"))).toList();
+            if (clients.isEmpty()) {
+                problems.add("no gateway client span for " + upstream);
+                continue;
+            }
+            for (OtlpReceiver.ReceivedSpan client : clients) {
+                if (gatewaySpanId != null && !client.parentSpanId().equals(gatewaySpanId)) {
+                    problems.add("gateway client span \"" + client.name() + "\" is not a child of the gateway server span");
+                }
+            }
+            Set<String> clientIds = clients.stream().map(OtlpReceiver.ReceivedSpan::spanId).collect(Collectors.toSet());
+            String service = upstream + "-service";
+            List<OtlpReceiver.ReceivedSpan> servers = trace.stream()
+                    .filter(span -> span.service().equals(service) && span.server()).toList();
+            if (servers.isEmpty()) {
+                boolean fromCache = clients.stream().allMatch(span -> "hit".equals(span.attribute("manchete.fragment.cache")));
+                problems.add("no " + service + " server span" + (fromCache ? " (the gateway took that part from its fragment cache)" : ""));
+            }
+            for (OtlpReceiver.ReceivedSpan server : servers) {
+                if (!clientIds.contains(server.parentSpanId())) {
+                    problems.add(service + " server span \"" + server.name() + "\" has parent " + server.parentSpanId()
+                            + ", not the gateway's client span for " + upstream);
+                }
+            }
+        }
+        if (trace.stream().noneMatch(span -> !span.service().equals("gateway") && span.client()
+                && span.attribute("db.system") != null)) {
+            problems.add("no Infinispan or database span (db.system) from a service");
+        }
+        for (OtlpReceiver.ReceivedSpan span : trace) {
+            if (!span.parentSpanId().equals(callerSpanId) && !byId.containsKey(span.parentSpanId())) {
+                problems.add(span.service() + " span \"" + span.name() + "\" has parent "
+                        + (span.parentSpanId().isEmpty() ? "none" : span.parentSpanId()) + ", which is not in the trace");
+            }
+        }
+        return problems;
+    }
+
+    /** Expires {@code tags} in the gateway (its purge API), as a service's purge relay does. */
+    static void purge(List<String> tags) throws Exception {
+        String json = tags.stream().map(tag -> '"' + tag.replace("\\", "\\\\").replace("\"", "\\\"") + '"')
+                .collect(Collectors.joining(",", "{\"tags\":[", "],\"source\":\"e2e\"}"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        HttpResponse<String> answer;
+        do {
+            answer = HTTP.send(HttpRequest.newBuilder(uri("/internal/v1/purge"))
+                    .header("Authorization", "Bearer " + PURGE_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 503) {
+                break;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        assertEquals(204, answer.statusCode(), "purge " + tags + ": " + answer.body());
+    }
+
+    static String randomHex(SecureRandom random, int bytes) {
+        byte[] id = new byte[bytes];
+        do {
+            random.nextBytes(id);
+        } while (isZero(id)); // an all-zero trace or span id is invalid
+        return HexFormat.of().formatHex(id);
+    }
+
+    private static boolean isZero(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -142,6 +342,26 @@ class SuiteIT {
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
         return page;
+    }
+
+    interface Call {
+        HttpResponse<String> send() throws IOException, InterruptedException;
+    }
+
+    /**
+     * The first answer that is not a 503. On a cold suite a service's first answers may miss the
+     * gateway's budget, and a page it has never seen is then a 503 with Retry-After, as designed; a
+     * reader tries again, and so does the test, for up to 30 s (the 503 must carry Retry-After).
+     */
+    static HttpResponse<String> whileUnavailable(Call call) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> answer = call.send();
+        while (answer.statusCode() == 503 && System.nanoTime() < deadline) {
+            assertTrue(answer.headers().firstValue("Retry-After").isPresent(), "a 503 says when to try again");
+            Thread.sleep(500);
+            answer = call.send();
+        }
+        return answer;
     }
 
     static HttpResponse<String> get(String path) throws IOException, InterruptedException {
