@@ -57,6 +57,7 @@ public final class Fixtures {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)}\\s+(\\S+)(?:\\s+#.*)?$", Pattern.MULTILINE);
         Matcher m = line.matcher(text);
+        double total = 0; // summed over every series with these labels
         while (m.find()) {
             String tags = m.group(1);
             boolean all = true;
@@ -64,10 +65,10 @@ public final class Fixtures {
                 all &= tags.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
             }
             if (all) {
-                return Double.parseDouble(m.group(2));
+                total += Double.parseDouble(m.group(2));
             }
         }
-        return 0;
+        return total;
     }
 
     public static double cacheHits(String cache) {

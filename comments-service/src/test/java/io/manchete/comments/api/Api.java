@@ -47,6 +47,7 @@ final class Api {
     static double metric(String name, String... labels) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)(?: #.*)?$").matcher(text);
+        double total = 0; // summed over every series with these labels
         while (m.find()) {
             String found = m.group(1);
             boolean all = true;
@@ -54,10 +55,10 @@ final class Api {
                 all &= found.contains(label);
             }
             if (all) {
-                return Double.parseDouble(m.group(2));
+                total += Double.parseDouble(m.group(2));
             }
         }
-        return 0;
+        return total;
     }
 
     static double fragmentHits() {

@@ -2,7 +2,7 @@ package io.manchete.content.store;
 
 import io.manchete.commons.outbox.PurgeOutbox;
 import io.manchete.content.domain.Article;
-import io.micrometer.core.instrument.Counter;
+import io.manchete.commons.telemetry.DbQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -22,13 +22,10 @@ public class ArticleRepository implements PanacheRepositoryBase<Article, Long> {
     private static final Sort NEWEST_FIRST = Sort.by("publishedAt", Sort.Direction.Descending)
             .and("id", Sort.Direction.Descending);
 
-    private final Counter queries;
+    private final DbQueries queries;
 
     public ArticleRepository(MeterRegistry registry) {
-        this.queries = Counter.builder("manchete.db.queries")
-                .description("Database round trips")
-                .tag("service", "content")
-                .register(registry);
+        this.queries = new DbQueries(registry, "content");
     }
 
     public Uni<Article> findBySlug(String slug) {

@@ -5,7 +5,7 @@ import io.manchete.pages.domain.AssetRef;
 import io.manchete.pages.domain.Front;
 import io.manchete.pages.domain.LayoutDefinition;
 import io.manchete.pages.domain.NavItem;
-import io.micrometer.core.instrument.Counter;
+import io.manchete.commons.telemetry.DbQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,14 +26,11 @@ import java.util.Map;
 @ApplicationScoped
 public class PageStore {
     private final Mutiny.SessionFactory sessions;
-    private final Counter queries;
+    private final DbQueries queries;
 
     public PageStore(Mutiny.SessionFactory sessions, MeterRegistry registry) {
         this.sessions = sessions;
-        this.queries = Counter.builder("manchete.db.queries")
-                .description("Round trips to the service's PostgreSQL database")
-                .tag("service", "pages")
-                .register(registry);
+        this.queries = new DbQueries(registry, "pages");
     }
 
     /** The sections in menu order. */

@@ -191,8 +191,7 @@ final class Report {
                     .append(" | ").append(ms(num(latency(r, "p99"))))
                     .append(" | ").append(ms(num(latency(r, "max"))))
                     .append(" | ").append(errorCell(errors))
-                    .append(" | ").append(r.get("dbQueriesPer1000Views") instanceof Number n
-                            ? String.format(Locale.ROOT, "%.1f", n.doubleValue()) : "n/a")
+                    .append(" | ").append(dbCell(r))
                     .append(" | ").append(cacheCell(r))
                     .append(" | ").append(goalCell((Map<?, ?>) goals.get(e.getKey())))
                     .append(" |\n");
@@ -359,5 +358,18 @@ final class Report {
 
     private static String str(Object o) {
         return o == null ? "?" : o.toString();
+    }
+
+    /** Statements per 1,000 page views, with what they were for when the services say (reads · writes · background). */
+    static String dbCell(Map<?, ?> r) {
+        if (!(r.get("dbQueriesPer1000Views") instanceof Number n)) {
+            return "n/a";
+        }
+        String total = String.format(Locale.ROOT, "%.1f", n.doubleValue());
+        if (r.get("dbQueriesPer1000ViewsByCause") instanceof Map<?, ?> causes) {
+            return total + String.format(Locale.ROOT, " (%.1f r · %.1f w · %.1f bg)", num(causes.get("read")),
+                    num(causes.get("write")), num(causes.get("background")));
+        }
+        return total;
     }
 }
