@@ -20,11 +20,22 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import java.net.URI;
 
-/** The JSON API: list (keyset pages), count, post, read one, hide. */
+/**
+ * The JSON API: list (keyset pages), count, post, read one, hide.
+ *
+ * <p>Not {@linkplain Cancellable cancellable}: a request whose client goes away (a timeout, a
+ * dropped connection) still runs to its end. Quarkus REST would otherwise cancel the Uni, and a
+ * Hibernate Reactive session cancelled mid-transaction is torn down under its own feet (its
+ * connection closed with the transaction live, "No current Mutiny.Session", an error logged per
+ * request), and a post whose commit already happened would skip refreshing the article's cache.
+ * The client's retry with the same Idempotency-Key then finds the finished comment.
+ */
 @Path("/api/v1")
+@Cancellable(false)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "comments")
 public class CommentsResource {

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,6 +29,8 @@ import java.util.HexFormat;
  */
 @Path("/fragments/comments")
 @Tag(name = "fragments")
+@Cancellable(false) // see CommentsResource: a cancelled Hibernate Reactive session fails noisily; a finished read fills the cache
+
 public class FragmentResource {
     static final String HTML = "text/html;charset=UTF-8";
     private static final String NOT_FOUND = "<p class=\"fragment-missing\">No comments here.</p>";

@@ -1,5 +1,6 @@
 package io.manchete.comments.cache;
 
+import io.manchete.commons.cache.CacheAvailability;
 import io.manchete.commons.telemetry.CacheSpans;
 import io.manchete.comments.config.CommentsConfig;
 import io.manchete.commons.reactive.OnContext;
@@ -8,14 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheContainer;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,10 @@ import java.util.function.Predicate;
  * context so Hibernate Reactive can follow. Reads are counted in
  * {@code manchete.cache.requests{service=comments, cache, result=hit|miss}}; every call is a client
  * span of the request's trace ({@link CacheSpans}).
+ *
+ * <p>After a failed call reads and fills skip Infinispan at once until a background probe gets
+ * through to both caches again (writes after a database write are still tried); a cache the server
+ * lost (restarted empty) is created again by that probe ({@link CacheAvailability}).
  */
 @ApplicationScoped
 public class CommentsCache {
@@ -47,6 +55,7 @@ public class CommentsCache {
     private final Counter countHits;
     private final Counter countMisses;
     private final CacheSpans spans;
+    private final CacheAvailability availability;
 
     public CommentsCache(Instance<RemoteCacheManager> manager, CommentsConfig config, MeterRegistry registry, CacheSpans spans) {
         Duration retry = config.cache().retryAfter();
@@ -58,6 +67,24 @@ public class CommentsCache {
         this.countHits = requests(registry, COUNTS, "hit");
         this.countMisses = requests(registry, COUNTS, "miss");
         this.spans = spans;
+        this.availability = new CacheAvailability("comments-service", this::client, List.of(FRAGMENTS, COUNTS),
+                config.cache().probeEvery(), config.cache().timeout());
+    }
+
+    @PreDestroy
+    void stop() {
+        availability.close();
+    }
+
+    /**
+     * The Hot Rod client of the obtained caches, for the availability probe (on its own thread); null
+     * until a cache is obtained, which this starts in the background (reads skip the cache meanwhile).
+     */
+    private RemoteCacheContainer client() {
+        fragments.obtainAsync();
+        counts.obtainAsync();
+        RemoteCache<String, String> obtained = fragments.current();
+        return obtained == null ? null : obtained.getRemoteCacheContainer();
     }
 
     /** Connects in the background at boot, so the first requests find the caches ready. */
@@ -140,10 +167,15 @@ public class CommentsCache {
     /** {@code hit}: for reads, whether an answer is a hit (null for writes); see {@link CacheSpans}. */
     private <T> Uni<T> call(String operation, LazyRemoteCache cache, Function<RemoteCache<String, String>, CompletableFuture<T>> call,
                             boolean write, Predicate<T> hit) {
+        if (!write && !availability.readable()) {
+            return Uni.createFrom().nullItem(); // a read or a fill: skipped while Infinispan is out of use
+        }
         long timeout = config.cache().timeout().toMillis();
-        return spans.trace(operation, cache.name(), OnContext.await(() -> cache.run(call, timeout, write)), hit)
+        // reads are gated by the availability above, so the lazy cache's own skipping is not needed on top
+        return spans.trace(operation, cache.name(), OnContext.await(() -> cache.run(call, timeout, true)), hit)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("Infinispan %s on %s failed, falling back to the database: %s", operation, cache.name(), failure.toString());
+                    availability.failed(failure);
                     return null;
                 });
     }

@@ -42,6 +42,11 @@ final class LazyRemoteCache {
         return name;
     }
 
+    /** The cache once obtained, else null. */
+    RemoteCache<String, String> current() {
+        return cache;
+    }
+
     /**
      * Runs one operation on the cache within {@code timeoutMillis}. Fails at once while the cache
      * cannot be obtained or (unless {@code evenIfSkipping}, for writes that must not leave stale

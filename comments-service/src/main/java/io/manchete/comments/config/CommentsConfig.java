@@ -42,5 +42,12 @@ public interface CommentsConfig {
         /** After Infinispan could not be reached, how long the service reads the database only before trying again. */
         @WithDefault("PT5S")
         Duration retryAfter();
+
+        /**
+         * After a failed Hot Rod call reads skip Infinispan; a background probe pings the caches this
+         * often and puts them back in use once they answer (commons {@code CacheAvailability}).
+         */
+        @WithDefault("PT1S")
+        Duration probeEvery();
     }
 }

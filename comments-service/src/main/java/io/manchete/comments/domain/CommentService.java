@@ -29,6 +29,7 @@ public class CommentService {
     private final FragmentRenderer renderer;
     private final CommentsConfig config;
     private final PurgeDelivery purge;
+    private final Refreshes refreshes = new Refreshes(this::refresh);
 
     public CommentService(CommentStore store, CommentsCache cache, FragmentRenderer renderer, CommentsConfig config,
                           PurgeDelivery purge) {
@@ -102,8 +103,9 @@ public class CommentService {
         return renderer.fragment(firstPage, section, slug);
     }
 
+    /** After a commit: the article's cache entries hold the write when this emits (see {@link Refreshes}). */
     private Uni<Void> afterWrite(String slug) {
-        return refresh(slug).invoke(purge::kick);
+        return refreshes.after(slug).invoke(purge::kick);
     }
 
     /**

@@ -95,16 +95,17 @@ public class CommentStore {
 
     /**
      * Stores a comment unless one with the key exists; either way answers the comment that holds the
-     * key. Safe under concurrency: the insert skips on conflict (waiting for a concurrent holder of
-     * the key to commit), and the re-read sees the committed row.
+     * key. A repeat (a client's retry) costs one read, outside any transaction. Safe under
+     * concurrency: the insert skips on conflict (waiting for a concurrent holder of the key to commit
+     * or roll back), and the re-read, a new statement in READ COMMITTED, sees the committed row.
      */
-    @WithTransaction
+    @WithSession
     public Uni<Stored> insertOnce(String slug, NewComment draft, String key) {
         return byKey(key).chain(existing -> existing != null
                 ? Uni.createFrom().item(new Stored(existing, false))
-                : insertSkippingConflict(slug, draft, key)
+                : Panache.withTransaction(() -> insertSkippingConflict(slug, draft, key)
                         .call(inserted -> inserted == 1 ? announce(slug) : Uni.createFrom().voidItem())
-                        .chain(inserted -> byKey(key).map(stored -> new Stored(stored, inserted == 1))));
+                        .chain(inserted -> byKey(key).map(stored -> new Stored(stored, inserted == 1)))));
     }
 
     private Uni<Integer> insertSkippingConflict(String slug, NewComment draft, String key) {

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static io.manchete.comments.api.Api.count;
 import static io.manchete.comments.api.Api.freshSlug;
+import static io.manchete.comments.api.Api.metric;
 import static io.manchete.comments.api.Api.post;
 import static io.manchete.comments.api.Api.postOk;
 import static io.restassured.RestAssured.given;
@@ -234,5 +235,23 @@ class CommentsApiTest {
                 .body(containsString("/fragments/comments/{slug}"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("manchete_db_queries_total"));
         given().get("/api/v1/nothing-here").then().statusCode(404).header("Content-Type", endsWith("json"));
+    }
+
+    @Test
+    void databaseStatementsAreCountedByWhatTheyWereFor() {
+        String slug = freshSlug("db-cause");
+        double reads = metric("manchete_db_queries_total", "service=\"comments\"", "cause=\"read\"");
+        double writes = metric("manchete_db_queries_total", "service=\"comments\"", "cause=\"write\"");
+
+        given().get("/api/v1/articles/{slug}/comments", slug).then().statusCode(200);
+        double readsAfterGet = metric("manchete_db_queries_total", "service=\"comments\"", "cause=\"read\"");
+        assertTrue(readsAfterGet > reads, "a GET answered from the database counts as a read");
+        assertEquals(writes, metric("manchete_db_queries_total", "service=\"comments\"", "cause=\"write\""), "a GET is no write");
+
+        post(slug, "Ana", "counted").then().statusCode(201);
+        assertTrue(metric("manchete_db_queries_total", "service=\"comments\"", "cause=\"write\"") > writes,
+                "a POST's statements count as writes");
+        assertEquals(readsAfterGet, metric("manchete_db_queries_total", "service=\"comments\"", "cause=\"read\""),
+                "and not as reads");
     }
 }

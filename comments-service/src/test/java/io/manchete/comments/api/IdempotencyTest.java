@@ -5,6 +5,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static io.manchete.comments.api.Api.count;
 import static io.manchete.comments.api.Api.freshSlug;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +68,56 @@ class IdempotencyTest {
         post(slug, key, "Ana", "two").then().statusCode(409).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("Idempotency-Key"));
         post(freshSlug("idem-other"), key, "Ana", "one").then().statusCode(409);
+        assertEquals(1, count(slug));
+    }
+
+    /**
+     * One key, two different comments racing (draft-ietf-httpapi-idempotency-key-header: a key reused
+     * for a different request is refused; this API answers 409 problem+json): whichever commits first
+     * is stored, every request for it is acknowledged with its id, every request for the other is refused.
+     */
+    @Test
+    void concurrentPostsWithOneKeyButDifferentCommentsStoreOneAndRefuseTheOther() throws Exception {
+        String slug = freshSlug("idem-race-diff");
+        String key = UUID.randomUUID().toString();
+        int n = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<Response> answers = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Response>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String body = i % 2 == 0 ? "first version" : "second version";
+                bodies.add(body);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return post(slug, key, "Racer", body);
+                }));
+            }
+            start.countDown();
+            for (Future<Response> f : futures) {
+                answers.add(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonPath list = given().get("/api/v1/articles/{slug}/comments", slug).then().statusCode(200)
+                .body("items", hasSize(1)).extract().jsonPath();
+        String stored = list.getString("items[0].body");
+        long id = list.getLong("items[0].id");
+        int created = 0;
+        for (int i = 0; i < n; i++) {
+            Response r = answers.get(i);
+            if (bodies.get(i).equals(stored)) {
+                r.then().statusCode(anyOf(equalTo(200), equalTo(201))).body("id", equalTo((int) id));
+                created += r.statusCode() == 201 ? 1 : 0;
+            } else {
+                r.then().statusCode(409).contentType("application/problem+json")
+                        .body("errors[0].field", equalTo("Idempotency-Key"));
+            }
+        }
+        assertEquals(1, created, "exactly one request created the comment");
         assertEquals(1, count(slug));
     }
 

@@ -31,4 +31,11 @@ public interface PurgeConfig {
      */
     @WithDefault("PT0.25S")
     Duration period();
+
+    /**
+     * On shutdown, after the last request: how long the relay may spend delivering what is still
+     * pending (settled or not) before the service exits. 0 skips it; what is left waits for the next start.
+     */
+    @WithDefault("PT2S")
+    Duration shutdownFlush();
 }

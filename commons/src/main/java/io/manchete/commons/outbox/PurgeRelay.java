@@ -13,11 +13,13 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Active expiration, delivery side. Reads the service's {@code purge_outbox}, posts the tags to the
@@ -30,6 +32,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * service refreshes its own cache, and a gateway that rebuilt a page before that refresh would store
  * the old fragment under the new tag version. The settle time bounds that window; a refresh takes
  * a few milliseconds.
+ *
+ * <p>Kicks are coalesced: while one waits for its rows to settle, further kicks only ask for one more
+ * run after it, so a burst of writes costs a few outbox reads, not one per write. On shutdown,
+ * {@link #flush(long)} delivers what is left once more, settled or not (every request has finished
+ * by then, so every write has refreshed its cache), without waiting long; what it cannot deliver
+ * stays in the outbox for the next start.
  */
 public final class PurgeRelay {
     private static final Logger LOG = Logger.getLogger(PurgeRelay.class);
@@ -47,7 +55,10 @@ public final class PurgeRelay {
     private final AtomicBoolean again = new AtomicBoolean();
     private final Counter delivered;
     private final Counter failures;
+    /** 0: no kick pending; 1: a kick's timer is pending; 2: pending, and kicked again meanwhile. */
+    private final AtomicInteger kicks = new AtomicInteger();
     private volatile boolean failing;
+    private volatile boolean stopped;
     private long timer = -1;
 
     public PurgeRelay(Vertx vertx, Pool pool, WebClient client, String gatewayUrl, String token, String source,
@@ -69,7 +80,9 @@ public final class PurgeRelay {
         timer = vertx.setPeriodic(periodMillis, id -> run());
     }
 
+    /** Stops the timers; kicks are ignored from now on. {@link #flush(long)} still works. */
     public void stop() {
+        stopped = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
@@ -77,11 +90,47 @@ public final class PurgeRelay {
 
     /** Delivers what the write just recorded, once it has settled. */
     public void kick() {
-        vertx.setTimer(SETTLE_MILLIS + 5, id -> run());
+        if (!stopped && kicks.getAndUpdate(k -> k == 0 ? 1 : 2) == 0) {
+            scheduleKick();
+        }
+    }
+
+    private void scheduleKick() {
+        vertx.setTimer(SETTLE_MILLIS + 5, id -> {
+            // kicks absorbed while this one waited: their rows may not have settled yet, so one more
+            if (kicks.getAndUpdate(k -> k == 2 ? 1 : 0) == 2 && !stopped) {
+                scheduleKick();
+            }
+            run();
+        });
+    }
+
+    /**
+     * Delivers everything pending now, settled or not, batch after batch, for at most
+     * {@code withinMillis}; emits how many rows went, or -1 when some are left (the gateway failed or
+     * time ran out). Never fails: what is left waits in the outbox for the next start.
+     */
+    public Uni<Integer> flush(long withinMillis) {
+        long deadline = System.nanoTime() + withinMillis * 1_000_000L;
+        return flushFrom(0, deadline)
+                .ifNoItem().after(Duration.ofMillis(Math.max(1, withinMillis))).recoverWithItem(-1)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("last purge delivery to %s failed: %s", purgeUrl, failure.getMessage());
+                    return -1;
+                });
+    }
+
+    private Uni<Integer> flushFrom(int sent, long deadline) {
+        return drain(0).chain(count -> count < BATCH ? Uni.createFrom().item(sent + count)
+                : System.nanoTime() - deadline < 0 ? flushFrom(sent + count, deadline)
+                : Uni.createFrom().item(-1));
     }
 
     /** Delivers what is pending now; a run requested during a run schedules one more. */
     private void run() {
+        if (stopped) {
+            return;
+        }
         again.set(true);
         if (!running.compareAndSet(false, true)) {
             return;
@@ -106,10 +155,15 @@ public final class PurgeRelay {
         });
     }
 
-    /** One batch: read, post, delete. Emits how many rows were delivered. */
+    /** One batch of settled rows: read, post, delete. Emits how many rows were delivered. */
     Uni<Integer> drain() {
+        return drain(SETTLE_MILLIS);
+    }
+
+    /** One batch of rows at least {@code settleMillis} old. */
+    private Uni<Integer> drain(long settleMillis) {
         return Uni.createFrom().deferred(() -> pool.query("SELECT id, tags FROM purge_outbox WHERE created_at <= now() - interval '"
-                        + SETTLE_MILLIS + " milliseconds' ORDER BY id LIMIT " + BATCH).execute())
+                        + settleMillis + " milliseconds' ORDER BY id LIMIT " + BATCH).execute())
                 .chain(rows -> rows.size() == 0 ? Uni.createFrom().item(0) : deliver(rows));
     }
 

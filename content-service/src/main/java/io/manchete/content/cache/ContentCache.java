@@ -1,5 +1,6 @@
 package io.manchete.content.cache;
 
+import io.manchete.commons.cache.CacheAvailability;
 import io.manchete.commons.telemetry.CacheSpans;
 import io.manchete.commons.reactive.OnContext;
 import io.manchete.content.config.ContentConfig;
@@ -7,12 +8,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.infinispan.client.Remote;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,6 +32,11 @@ import java.util.function.Supplier;
  * dropped), so the caller falls back to the database. Reads are counted in
  * {@code manchete.cache.requests{service=content, cache, result=hit|miss}}; every call is a client
  * span of the request's trace ({@link CacheSpans}).
+ *
+ * <p>After a failed call reads and fills skip Infinispan at once (a miss) until a background probe
+ * gets through again, so an Infinispan that is down costs no request its timeout; writes that
+ * replace or remove an entry are still tried. A cache the server lost (restarted empty) is created
+ * again by that probe ({@link CacheAvailability}).
  */
 @ApplicationScoped
 public class ContentCache {
@@ -41,6 +49,7 @@ public class ContentCache {
     private final long timeoutMillis;
     private final CacheSpans spans;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final CacheAvailability availability;
 
     public ContentCache(@Remote(Store.ARTICLES_NAME) RemoteCache<String, String> articles,
             @Remote(Store.FRAGMENTS_NAME) RemoteCache<String, String> fragments,
@@ -53,6 +62,13 @@ public class ContentCache {
         }
         this.timeoutMillis = Math.max(1, config.cache().timeout().toMillis());
         this.spans = spans;
+        this.availability = new CacheAvailability("content-service", articles::getRemoteCacheContainer,
+                List.of(Store.ARTICLES_NAME, Store.FRAGMENTS_NAME), config.cache().probeEvery(), config.cache().timeout());
+    }
+
+    @PreDestroy
+    void stop() {
+        availability.close();
     }
 
     private static Counter counter(MeterRegistry registry, Store store, String result) {
@@ -66,6 +82,10 @@ public class ContentCache {
 
     /** The value, or null on a miss or when Infinispan cannot answer in time. */
     public Uni<String> get(Store store, String key) {
+        if (!availability.readable()) {
+            misses.get(store).increment();
+            return Uni.createFrom().nullItem();
+        }
         return call(store, "get", () -> caches.get(store).getAsync(key), Objects::nonNull)
                 .invoke(value -> (value == null ? misses : hits).get(store).increment());
     }
@@ -73,6 +93,10 @@ public class ContentCache {
     /** The values found (missing keys absent); empty when Infinispan cannot answer in time. */
     public Uni<Map<String, String>> getAll(Store store, Set<String> keys) {
         if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        if (!availability.readable()) {
+            misses.get(store).increment(keys.size());
             return Uni.createFrom().item(Map.of());
         }
         return call(store, "getAll", () -> caches.get(store).getAllAsync(keys),
@@ -91,6 +115,9 @@ public class ContentCache {
 
     /** Stores unless a value is there already: a read filling a miss never overwrites a writer's fresh value. */
     public Uni<Void> putIfAbsent(Store store, String key, String value, Duration lifespan) {
+        if (!availability.readable()) {
+            return Uni.createFrom().voidItem(); // a fill: nothing stale is left by skipping it
+        }
         return call(store, "putIfAbsent",
                 () -> caches.get(store).putIfAbsentAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS), null)
                 .replaceWithVoid();
@@ -120,6 +147,7 @@ public class ContentCache {
                         OnContext.await(() -> action.get().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)), hit)
                 .onFailure().recoverWithItem(failure -> {
                     trouble(store, operation, failure);
+                    availability.failed(failure);
                     return null;
                 });
     }

@@ -53,5 +53,12 @@ public interface ContentConfig {
         /** Longest wait for one Hot Rod call before the database is used instead. */
         @WithDefault("PT0.5S")
         Duration timeout();
+
+        /**
+         * After a failed Hot Rod call reads skip Infinispan; a background probe pings the caches this
+         * often and puts them back in use once they answer (commons {@code CacheAvailability}).
+         */
+        @WithDefault("PT1S")
+        Duration probeEvery();
     }
 }

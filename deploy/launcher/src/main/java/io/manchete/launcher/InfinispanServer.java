@@ -35,6 +35,7 @@ public final class InfinispanServer implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Starts the server (again, after {@link #kill()} or {@link #close()}: the same port and server root). */
     public InfinispanServer start() {
         Path classpath = layout.infinispanClasspath();
         if (!Files.isDirectory(classpath)) {
@@ -66,17 +67,30 @@ public final class InfinispanServer implements AutoCloseable {
                 "org.infinispan.server.Bootstrap",
                 "-s", serverRoot.toString(),
                 "-c", "infinispan.xml"));
-        process = ManagedProcess.start("infinispan", command, serverRoot, serverRoot.resolve("server.log"));
-        process.awaitReady(this::started, Duration.ofSeconds(90));
+        Path log = serverRoot.resolve("server.log");
+        boolean restart = process != null;
+        long logStart;
+        try {
+            logStart = restart && Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            logStart = 0;
+        }
+        process = ManagedProcess.start("infinispan", command, serverRoot, log, restart);
+        long from = logStart;
+        process.awaitReady(() -> started(from), Duration.ofSeconds(90));
         return this;
     }
 
-    private boolean started() {
+    /** Listening, and the log (from {@code from} on: a restart appends) says the server started. */
+    private boolean started(long from) {
         if (!Ports.listening(port)) {
             return false;
         }
         try {
-            return Files.readString(process.log()).contains("ISPN080001");
+            byte[] bytes = Files.readAllBytes(process.log());
+            int offset = (int) Math.min(from, bytes.length);
+            return new String(bytes, offset, bytes.length - offset, java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("ISPN080001");
         } catch (IOException e) {
             return false;
         }

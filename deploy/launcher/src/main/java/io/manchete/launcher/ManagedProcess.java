@@ -28,13 +28,25 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     public static ManagedProcess start(String name, List<String> command, Path workDir, Path log) {
+        return start(name, command, workDir, log, false);
+    }
+
+    /**
+     * Starts the process; {@code append}: keep the log of an earlier run of this part and add to it
+     * (a restart), after a line saying so, instead of starting a new log.
+     */
+    public static ManagedProcess start(String name, List<String> command, Path workDir, Path log, boolean append) {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(log.getParent());
+            if (append) {
+                Files.writeString(log, System.lineSeparator() + "---- " + java.time.Instant.now() + " restarted by the launcher ----"
+                        + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
             return new ManagedProcess(name, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

@@ -131,6 +131,11 @@ public final class Suite implements AutoCloseable {
     }
 
     private void startService(ServiceSpec spec) {
+        startService(spec, false);
+    }
+
+    /** {@code restart}: the part ran before; its log is continued rather than started anew. */
+    private void startService(ServiceSpec spec, boolean restart) {
         progress.step(spec.name(), "starting on " + spec.baseUrl() + " …");
         List<String> command = new ArrayList<>();
         command.add(ManagedProcess.javaBinary());
@@ -152,7 +157,7 @@ public final class Suite implements AutoCloseable {
         command.add("-jar");
         command.add(layout.serviceJar(spec.module()).toString());
         Path dir = options.stateDir().resolve(spec.name());
-        ManagedProcess process = ManagedProcess.start(spec.name(), command, dir, dir.resolve(spec.name() + ".log"));
+        ManagedProcess process = ManagedProcess.start(spec.name(), command, dir, dir.resolve(spec.name() + ".log"), restart);
         synchronized (processes) {
             processes.put(spec.name(), process);
         }
@@ -236,13 +241,13 @@ public final class Suite implements AutoCloseable {
         }
     }
 
-    /** Restarts a stopped or killed service with the same settings, waiting until it is ready. */
+    /** Restarts a stopped or killed service with the same settings (its log continues), waiting until it is ready. */
     public void restart(String name) {
         ManagedProcess old = processes.get(name);
         if (old != null) {
             old.close();
         }
-        startService(specs.get(name));
+        startService(specs.get(name), old != null);
     }
 
     /** Drops the suite's databases: for test runs with a {@link Options#databasePrefix()}. */

@@ -11,19 +11,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheContainer;
+import org.infinispan.client.hotrod.configuration.RemoteCacheConfiguration;
+import org.infinispan.commons.configuration.StringConfiguration;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The gateway's three Infinispan caches (Hot Rod, each near-cached in this process, see
  * {@code application.properties}) and what happens when Infinispan fails: every call on the request
  * path is bounded by {@code manchete.page-cache.timeout}; a failure is counted in
- * {@value #FAILURES}, logged (at most every 10 s) and makes the caches "unavailable" for
+ * {@value #FAILURES}, logged (at most every 10 s) and — unless it is a lone timeout (three in a row
+ * count) — makes the caches "unavailable" for
  * {@code manchete.page-cache.retry-after-failure}: requests then compose pages directly, as if there
  * were no cache, instead of waiting for Infinispan again.
  *
@@ -32,6 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * request (Quarkus' own eager initialisation does not see parameterised {@code RemoteCache} beans).
  * If Infinispan is not there at start-up, the gateway serves without caches and tries again every
  * few seconds on a worker thread.
+ *
+ * <p>An Infinispan Server restarted empty does not know the caches any more (they are created by
+ * the clients, from {@code quarkus.infinispan-client.cache.*.configuration}): a call answered with
+ * "cache not found" (or any other failure: a freshly started server often times out first) makes the
+ * gateway get-or-create its three caches again, on a worker thread, every 2 s at most; the Hot Rod
+ * client then re-registers the near caches' listeners by itself.
  */
 @ApplicationScoped
 public class GatewayCaches {
@@ -52,20 +64,35 @@ public class GatewayCaches {
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Counter> failures = new ConcurrentHashMap<>();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    /** Timeouts in a row before the caches are taken out of use (any other failure: at once). */
+    static final int TIMEOUTS_BEFORE_DOWN = 3;
+    private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean ready;
     private volatile boolean down;
     private volatile long downUntil;
+    private final Vertx vertx;
+    private final AtomicBoolean recreating = new AtomicBoolean();
+    private final LastGoodPages lastGood;
+    private volatile long nextRecreation = System.nanoTime();
 
     public GatewayCaches(@Remote(PAGES) RemoteCache<String, byte[]> pages,
                          @Remote(FRAGMENTS) RemoteCache<String, byte[]> fragments,
                          @Remote(TAGS) RemoteCache<String, String> tags,
-                         GatewayConfig config, MeterRegistry registry) {
+                         GatewayConfig config, MeterRegistry registry, Vertx vertx) {
         this.pages = pages;
         this.fragments = fragments;
         this.tags = tags;
         this.timeoutMillis = Math.max(1, config.pageCache().timeout().toMillis());
         this.retryAfterNanos = config.pageCache().retryAfterFailure().toNanos();
         this.registry = registry;
+        this.vertx = vertx;
+        this.lastGood = new LastGoodPages(config.pageCache().nearCache().pages(),
+                config.pageCache().staleRetention().toSeconds());
+    }
+
+    /** The last good copy of each page this process served, for when Infinispan is unavailable. */
+    public LastGoodPages lastGood() {
+        return lastGood;
     }
 
     public RemoteCache<String, byte[]> pages() {
@@ -137,6 +164,9 @@ public class GatewayCaches {
 
     /** Infinispan answered: the caches are available again. */
     public void succeeded() {
+        if (timeoutsInARow.get() != 0) {
+            timeoutsInARow.set(0);
+        }
         if (down) {
             down = false;
             LOG.info("Infinispan answers again: the gateway caches are back in use");
@@ -151,6 +181,14 @@ public class GatewayCaches {
                 .description("Failed or timed-out Infinispan calls of the gateway (it composes without cache then)")
                 .tag("cache", cache).tag("operation", operation)
                 .register(registry)).increment();
+        // A lone slow answer (a busy server, a GC pause) is not an outage: only a failure that is not a
+        // timeout (refused, reset, no such cache) or TIMEOUTS_BEFORE_DOWN timeouts in a row take the
+        // caches out of use; otherwise one slow put would make every request compose for a second.
+        if (cause instanceof java.util.concurrent.TimeoutException
+                && timeoutsInARow.incrementAndGet() < TIMEOUTS_BEFORE_DOWN) {
+            LOG.debugf("Infinispan %s on %s timed out (%d in a row)", operation, cache, timeoutsInARow.get());
+            return;
+        }
         downUntil = System.nanoTime() + retryAfterNanos;
         down = true;
         long now = System.nanoTime();
@@ -162,10 +200,62 @@ public class GatewayCaches {
         } else {
             LOG.debugf("Infinispan %s on %s failed: %s", operation, cache, message);
         }
+        // the server may have restarted empty: its first answers are often timeouts (a cold JVM), not
+        // "cache not found", so any failure may start a (cheap, idempotent) get-or-create, every 2 s at most
+        recreateCaches();
     }
 
-    /** Empties all three caches (and this process' near caches): for tests and operators. */
+    /** Whether the server answered that it has no such cache (a Hot Rod server error). */
+    static boolean cacheNotFound(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            String message = t.getMessage();
+            if (message != null && message.contains("CacheNotFoundException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gets or creates the three caches on the server from the client's configuration (worker thread, every 2 s at most). */
+    private void recreateCaches() {
+        long now = System.nanoTime();
+        if (now - nextRecreation < 0 || !recreating.compareAndSet(false, true)) {
+            return;
+        }
+        nextRecreation = now + TimeUnit.SECONDS.toNanos(2);
+        vertx.executeBlocking(() -> {
+            RemoteCacheContainer rcm = pages.getRemoteCacheContainer();
+            java.util.Set<String> existing = rcm.getCacheNames();
+            List<String> created = new java.util.ArrayList<>();
+            for (String name : List.of(PAGES, FRAGMENTS, TAGS)) {
+                if (existing.contains(name)) {
+                    continue;
+                }
+                RemoteCacheConfiguration configured = rcm.getConfiguration().remoteCaches().get(name);
+                if (configured == null || configured.configuration() == null) {
+                    LOG.warnf("Infinispan has no cache %s and the gateway has no configuration to create it from", name);
+                    continue;
+                }
+                rcm.administration().getOrCreateCache(name, new StringConfiguration(configured.configuration()));
+                created.add(name);
+            }
+            return created;
+        }, false).onComplete(result -> {
+            recreating.set(false);
+            if (result.succeeded()) {
+                if (!result.result().isEmpty()) {
+                    LOG.warnf("Infinispan had lost gateway caches (a restarted server?): created %s again", result.result());
+                }
+            } else {
+                LOG.debugf("Creating the gateway caches again failed: %s", result.cause().toString());
+            }
+        });
+    }
+
+    /** Empties all three caches (and this process' near caches and last good pages): for tests and operators. */
     public CompletableFuture<Void> clear() {
+        lastGood.clear();
         return CompletableFuture.allOf(pages.clearAsync(), fragments.clearAsync(), tags.clearAsync());
     }
 }

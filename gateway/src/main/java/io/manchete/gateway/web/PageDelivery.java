@@ -5,6 +5,7 @@ import io.manchete.gateway.cache.CacheResult;
 import io.manchete.gateway.cache.Coalescer;
 import io.manchete.gateway.cache.FragmentCache;
 import io.manchete.gateway.cache.GatewayCaches;
+import io.manchete.gateway.cache.LastGoodPages;
 import io.manchete.gateway.cache.OnContext;
 import io.manchete.gateway.cache.TagVersions;
 import io.manchete.gateway.config.GatewayConfig;
@@ -41,6 +42,10 @@ import java.util.function.Consumer;
  * without the cache, never an error. A page whose rebuild fails is answered with its last good copy
  * while that is inside its stale-if-error window; a page built with a part's last good copy (see
  * {@code FragmentCache}) says {@code detail=stale-if-error} in its {@code Cache-Status}.
+ *
+ * <p>With Infinispan unavailable the page cache's copies are out of reach: every page is composed,
+ * and a page whose composition fails is answered with the last good copy this gateway itself served
+ * ({@link LastGoodPages}, in memory), inside that copy's stale-if-error window.
  */
 @ApplicationScoped
 public class PageDelivery {
@@ -109,6 +114,7 @@ public class PageDelivery {
     private final GatewayMetrics metrics;
     private final long staleRetentionSeconds;
     private final Coalescer<Built> builds = new Coalescer<>();
+    private final LastGoodPages lastGood;
 
     public PageDelivery(PageAssembler assembler, GatewayCaches caches, TagVersions tagVersions, ErrorPages errorPages,
                         GatewayMetrics metrics, GatewayConfig config) {
@@ -118,6 +124,7 @@ public class PageDelivery {
         this.errorPages = errorPages;
         this.metrics = metrics;
         this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
+        this.lastGood = caches.lastGood();
     }
 
     /** Answers {@code request} through {@code done} (on the caller's Vert.x context), or {@code failed}. */
@@ -177,6 +184,7 @@ public class PageDelivery {
             } else if (!valid) {
                 rebuild(request, entry, "purged", context, done, failed);
             } else if (fresh) {
+                lastGood.remember(request.key(), entry);
                 metrics.pageCache(CacheResult.HIT);
                 done.accept(new Served(entry, null, CacheResult.HIT,
                         "Manchete; hit; ttl=" + entry.remainingSeconds(now), TIMING_HIT, false));
@@ -197,6 +205,20 @@ public class PageDelivery {
         assembler.assemble(request.route(), request.section(), request.slug(), request.onLinks()).subscribe().with(
                 assembly -> {
                     Built built = toBuilt(assembly);
+                    if (built.entry() == null && built.unavailable().status() >= 500) {
+                        long now = System.currentTimeMillis();
+                        CacheEntry last = lastGood.usable(request.key(), now);
+                        if (last != null) {
+                            metrics.pageCache(CacheResult.STALE);
+                            done.accept(new Served(last, null, CacheResult.STALE,
+                                    "Manchete; fwd=stale; fwd-status=" + built.unavailable().status() + "; ttl="
+                                            + last.remainingSeconds(now) + "; detail=" + STALE_IF_ERROR,
+                                    "cache;desc=\"stale-if-error\", " + built.serverTiming(), false));
+                            return;
+                        }
+                    } else if (!built.stale() && !built.personal()) {
+                        lastGood.remember(request.key(), built.entry());
+                    }
                     metrics.pageCache(CacheResult.BYPASS);
                     done.accept(new Served(built.entry(), built.unavailable(), CacheResult.BYPASS,
                             "Manchete; fwd=bypass; detail=" + (built.stale() ? STALE_IF_ERROR : reason),
@@ -218,14 +240,20 @@ public class PageDelivery {
                 return;
             }
             long now = System.currentTimeMillis();
-            if (built.entry() == null && built.unavailable().status() >= 500 && previous != null
-                    && previous.status() == 200 && previous.usableOnError(now)) {
-                metrics.pageCache(CacheResult.STALE);
-                done.accept(new Served(previous, null, CacheResult.STALE,
-                        "Manchete; fwd=stale; fwd-status=" + built.unavailable().status() + "; ttl="
-                                + previous.remainingSeconds(now) + "; detail=stale-if-error",
-                        "cache;desc=\"stale-if-error\", " + built.serverTiming(), false));
-                return;
+            if (built.entry() == null && built.unavailable().status() >= 500) {
+                CacheEntry last = previous != null && previous.status() == 200 && previous.usableOnError(now) ? previous
+                        : lastGood.usable(request.key(), now); // e.g. an Infinispan restarted empty
+                if (last != null) {
+                    metrics.pageCache(CacheResult.STALE);
+                    done.accept(new Served(last, null, CacheResult.STALE,
+                            "Manchete; fwd=stale; fwd-status=" + built.unavailable().status() + "; ttl="
+                                    + last.remainingSeconds(now) + "; detail=stale-if-error",
+                            "cache;desc=\"stale-if-error\", " + built.serverTiming(), false));
+                    return;
+                }
+            }
+            if (built.entry() != null && !built.stale() && !built.personal()) {
+                lastGood.remember(request.key(), built.entry());
             }
             CacheResult result;
             String cacheStatus;

@@ -1,16 +1,19 @@
 package io.manchete.pages.cache;
 
+import io.manchete.commons.cache.CacheAvailability;
 import io.manchete.commons.telemetry.CacheSpans;
 import io.manchete.commons.reactive.OnContext;
 import io.manchete.pages.config.PagesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.infinispan.client.Remote;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -34,6 +38,16 @@ import java.util.function.Supplier;
  * Results come back on the caller's Vert.x context (commons {@link OnContext}), ready for Hibernate Reactive.
  * Reads are counted in {@code manchete.cache.requests{service=pages, cache, result=hit|miss|error}}; every
  * call is a client span of the request's trace ({@link CacheSpans}).
+ *
+ * <p>After a failed call, reads and read-through fills skip Infinispan at once until a background
+ * probe gets through again, so an Infinispan that is down costs no request its timeout; writes that
+ * replace or remove entries are still tried. A cache the server lost (restarted empty) is created
+ * again by that probe ({@link CacheAvailability}).
+ *
+ * <p>The caches are obtained from the Hot Rod client in the background, not injected: Quarkus creates
+ * every injected {@code @Remote} cache eagerly at boot, and with Infinispan unreachable the service
+ * would then not start at all. Until a cache is obtained (at boot; again once the probe finds
+ * Infinispan answering) reads of it are misses and writes to it are skipped, at once.
  */
 @ApplicationScoped
 public class PageCaches {
@@ -48,20 +62,40 @@ public class PageCaches {
 
     private static final Logger LOG = Logger.getLogger(PageCaches.class);
 
-    private final Map<String, RemoteCache<String, String>> caches;
+    private static final List<String> NAMES = List.of(LAYOUTS, FRONTS, ASSETS, NAVIGATION);
+
+    /** The caches obtained so far (all four when Infinispan was reachable once). */
+    private final Map<String, RemoteCache<String, String>> caches = new ConcurrentHashMap<>();
+    private final Supplier<RemoteCacheManager> manager;
     private final MeterRegistry registry;
     private final long timeoutMillis;
     private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService connector;
     private final CacheSpans spans;
+    private final CacheAvailability availability;
+    private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public PageCaches(@Remote(LAYOUTS) RemoteCache<String, String> layouts,
-                      @Remote(FRONTS) RemoteCache<String, String> fronts,
-                      @Remote(ASSETS) RemoteCache<String, String> assets,
-                      @Remote(NAVIGATION) RemoteCache<String, String> navigation,
+    @Inject
+    public PageCaches(Instance<RemoteCacheManager> manager, MeterRegistry registry, PagesConfig config, CacheSpans spans) {
+        this(Map.of(), registry, config, spans, manager::get);
+    }
+
+    /** {@code manager}: the Hot Rod client, for the background probe (tests pass one that fails). */
+    public PageCaches(RemoteCache<String, String> layouts, RemoteCache<String, String> fronts,
+                      RemoteCache<String, String> assets, RemoteCache<String, String> navigation,
                       MeterRegistry registry, PagesConfig config, CacheSpans spans) {
-        this.caches = Map.of(LAYOUTS, layouts, FRONTS, fronts, ASSETS, assets, NAVIGATION, navigation);
+        this(Map.of(LAYOUTS, layouts, FRONTS, fronts, ASSETS, assets, NAVIGATION, navigation), registry, config, spans, () -> {
+            throw new IllegalStateException("no Hot Rod client");
+        });
+    }
+
+    private PageCaches(Map<String, RemoteCache<String, String>> obtained, MeterRegistry registry, PagesConfig config,
+                       CacheSpans spans, Supplier<RemoteCacheManager> manager) {
+        this.caches.putAll(obtained);
+        this.manager = manager;
         this.registry = registry;
         this.timeoutMillis = config.cache().timeout().toMillis();
+
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "pages-cache-timeouts");
             thread.setDaemon(true);
@@ -69,30 +103,103 @@ public class PageCaches {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.timer = executor;
+        ScheduledThreadPoolExecutor connecting = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "pages-cache-connect");
+            thread.setDaemon(true);
+            return thread;
+        });
+        connecting.setRemoveOnCancelPolicy(true);
+        this.connector = connecting;
         this.spans = spans;
+        this.availability = new CacheAvailability("page-service", manager, NAMES,
+                config.cache().probeEvery(), config.cache().timeout());
     }
 
-    /**
-     * Entries written by an earlier run may describe another database (a re-seed, a new migration):
-     * start from empty caches. Blocking is fine here, on the main thread before traffic.
-     */
+    /** Obtains the caches in the background: the service starts, and serves, whether Infinispan answers or not. */
     void onStart(@Observes StartupEvent event) {
-        for (String name : List.of(LAYOUTS, FRONTS, ASSETS, NAVIGATION)) {
+        connectInBackground();
+    }
+
+    private void connectInBackground() {
+        if (connecting.compareAndSet(false, true)) {
             try {
-                caches.get(name).clearAsync().get(Math.max(timeoutMillis, 5000), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LOG.warnf("could not clear Infinispan cache %s at startup (%s): reads fall back to the database",
-                        name, e.toString());
+                connector.execute(this::connect);
+            } catch (RuntimeException stopping) {
+                connecting.set(false);
             }
         }
     }
 
+    /**
+     * On its own thread, never on a request path ({@code getCache} blocks): obtains each cache
+     * not obtained yet and empties it (entries written by an earlier run may describe another
+     * database: a re-seed, a new migration). A failure hands over to {@link CacheAvailability}'s
+     * probe; once that finds Infinispan answering, the next call asks for another attempt.
+     */
+    private void connect() {
+        try {
+            connectMissing();
+        } finally {
+            connecting.set(false);
+        }
+    }
+
+    private void connectMissing() {
+        for (String name : NAMES) {
+            if (caches.containsKey(name)) {
+                continue;
+            }
+            try {
+                RemoteCache<String, String> cache = manager.get().getCache(name);
+                if (cache == null) {
+                    throw new IllegalStateException("Infinispan has no cache " + name);
+                }
+                cache.clearAsync().get(Math.max(timeoutMillis, 5000), TimeUnit.MILLISECONDS);
+                caches.put(name, cache);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                availability.failed(e);
+                LOG.debugf("Infinispan cache %s not obtained yet: %s", name, e.toString());
+                return; // one failure is enough to know: the probe takes over
+            }
+        }
+    }
+
+    /**
+     * Whether the cache has been obtained; if not, and Infinispan seems reachable, asks for another
+     * attempt in the background. Never blocks.
+     */
+    private boolean connected(String name) {
+        if (caches.containsKey(name)) {
+            return true;
+        }
+        if (availability.readable()) {
+            connectInBackground();
+        }
+        return false;
+    }
+
+    private RemoteCache<String, String> cache(String name) {
+        RemoteCache<String, String> cache = caches.get(name);
+        if (cache == null) {
+            throw new IllegalStateException("Infinispan cache " + name + " not connected");
+        }
+        return cache;
+    }
+
     /** The cached value, or null on a miss or when Infinispan does not answer in time. */
     public Uni<String> get(String cache, String key) {
-        return spans.trace("get", cache, OnContext.await(() -> bounded(() -> caches.get(cache).getAsync(key))), Objects::nonNull)
+        if (!availability.readable() || !connected(cache)) {
+            count(cache, "error");
+            return Uni.createFrom().nullItem();
+        }
+        return spans.trace("get", cache, OnContext.await(() -> bounded(() -> cache(cache).getAsync(key))), Objects::nonNull)
                 .onItem().invoke(value -> count(cache, value == null ? "miss" : "hit"))
                 .onFailure().recoverWithItem(e -> {
                     count(cache, "error");
+                    availability.failed(e);
                     LOG.debugf("Infinispan read %s/%s failed: %s", cache, key, e.toString());
                     return null;
                 });
@@ -100,29 +207,31 @@ public class PageCaches {
 
     public Uni<Void> put(String cache, String key, String value, Duration lifespan) {
         return quietly(cache, "put", key,
-                () -> caches.get(cache).putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS));
+                () -> cache(cache).putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     public Uni<Void> remove(String cache, Collection<String> keys) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String key : keys) {
-            chain = chain.chain(() -> quietly(cache, "remove", key, () -> caches.get(cache).removeAsync(key)));
+            chain = chain.chain(() -> quietly(cache, "remove", key, () -> cache(cache).removeAsync(key)));
         }
         return chain;
     }
 
     public Uni<Void> clear(String cache) {
-        return quietly(cache, "clear", null, () -> caches.get(cache).clearAsync());
+        return quietly(cache, "clear", null, () -> cache(cache).clearAsync());
     }
 
     /**
      * Cache first; on a miss (or an unreachable cache) the loader reads the database and its answer
-     * goes into the cache. A null from the loader is not cached.
+     * goes into the cache (not while Infinispan is out of use after a failure). A null from the loader
+     * is not cached.
      */
     public Uni<String> readThrough(String cache, String key, Duration lifespan, Supplier<Uni<String>> loader) {
         return get(cache, key).chain(cached -> cached != null
                 ? Uni.createFrom().item(cached)
-                : loader.get().call(loaded -> loaded == null ? Uni.createFrom().voidItem() : put(cache, key, loaded, lifespan)));
+                : loader.get().call(loaded -> loaded == null || !availability.readable() ? Uni.createFrom().voidItem()
+                        : put(cache, key, loaded, lifespan)));
     }
 
     /**
@@ -135,15 +244,23 @@ public class PageCaches {
     }
 
     private Uni<Boolean> ping(String cache) {
-        return OnContext.await(() -> bounded(() -> caches.get(cache).getAsync("ping:readiness")))
+        if (!connected(cache)) {
+            return Uni.createFrom().item(false);
+        }
+        return OnContext.await(() -> bounded(() -> cache(cache).getAsync("ping:readiness")))
                 .map(ignored -> true)
                 .onFailure().recoverWithItem(false);
     }
 
     private <T> Uni<Void> quietly(String cache, String operation, String key, Supplier<? extends CompletionStage<T>> call) {
+        if (!connected(cache)) {
+            return Uni.createFrom().voidItem(); // nothing cached in it yet, so nothing stale to replace or remove
+        }
         return spans.trace(operation, cache, OnContext.await(() -> bounded(call)), null).replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Infinispan %s on %s failed: %s", key == null ? operation : operation + " " + key, cache, e.toString());
+                    // one warning when Infinispan starts failing (CacheAvailability), not one per write while it is down
+                    LOG.debugf("Infinispan %s on %s failed: %s", key == null ? operation : operation + " " + key, cache, e.toString());
+                    availability.failed(e);
                     return null;
                 });
     }
@@ -171,7 +288,9 @@ public class PageCaches {
 
     @PreDestroy
     void stop() {
+        connector.shutdownNow();
         timer.shutdownNow();
+        availability.close();
     }
 
     private void count(String cache, String result) {

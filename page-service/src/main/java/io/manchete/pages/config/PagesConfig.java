@@ -41,6 +41,13 @@ public interface PagesConfig {
         /** Longest wait for Infinispan before the database answers instead. */
         @WithDefault("1S")
         Duration timeout();
+
+        /**
+         * After a failed Infinispan call reads skip it; a background probe pings the caches this often
+         * and puts them back in use once they answer (commons {@code CacheAvailability}).
+         */
+        @WithDefault("1S")
+        Duration probeEvery();
     }
 
     interface Asset {

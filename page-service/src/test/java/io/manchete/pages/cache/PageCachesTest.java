@@ -178,6 +178,10 @@ class PageCachesTest {
                     public Duration timeout() {
                         return Duration.ofMillis(200);
                     }
+
+                    public Duration probeEvery() {
+                        return Duration.ofSeconds(1);
+                    }
                 };
             }
 

@@ -1,0 +1,54 @@
+package io.manchete.gateway.cache;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gateway's in-memory last good pages: what is kept, for how long it may stand in, how many. */
+class LastGoodPagesTest {
+    private static final long NOW = 1_800_000_000_000L;
+
+    private static CacheEntry page(int status, long storedAt, int maxAge, int staleIfError, String body) {
+        return CacheEntry.create(status, storedAt, maxAge, 5, staleIfError, "text/html;charset=UTF-8", "\"e\"", null,
+                Map.of(), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void keepsTheNewest200OfEachPage() {
+        LastGoodPages pages = new LastGoodPages(10, 3600);
+        CacheEntry older = page(200, NOW - 20_000, 30, 86400, "old");
+        CacheEntry newer = page(200, NOW - 10_000, 30, 86400, "new");
+        pages.remember("a", newer);
+        pages.remember("a", older);
+        assertSame(newer, pages.usable("a", NOW));
+        pages.remember("b", page(404, NOW, 10, 0, "missing"));
+        assertNull(pages.usable("b", NOW), "only 200 pages stand in");
+    }
+
+    @Test
+    void standsInOnlyInsideItsStaleIfErrorWindowCappedByTheStaleRetention() {
+        LastGoodPages pages = new LastGoodPages(10, 60);
+        pages.remember("a", page(200, NOW, 30, 86400, "page"));
+        assertTrue(pages.usable("a", NOW + 89_000) != null, "max-age 30 s + at most 60 s of stale retention");
+        assertNull(pages.usable("a", NOW + 91_000));
+        pages.remember("b", page(200, NOW, 30, 0, "no stale-if-error"));
+        assertNull(pages.usable("b", NOW + 31_000));
+    }
+
+    @Test
+    void holdsAtMostItsBoundAndEmptiesOnClear() {
+        LastGoodPages pages = new LastGoodPages(20, 3600);
+        for (int i = 0; i < 100; i++) {
+            pages.remember("p" + i, page(200, NOW, 30, 86400, "page " + i));
+        }
+        assertTrue(pages.size() <= 20, "held " + pages.size());
+        pages.clear();
+        assertEquals(0, pages.size());
+    }
+}
