@@ -57,11 +57,15 @@ record BenchOptions(
     static final Map<String, String> DELAY_PROPS = Map.of("manchete.test.delay", "100ms");
     /**
      * Gateway settings for (d): no page cache, and fragments fetched from the services on every request
-     * (the fragment-cache key is one the gateway must add; layouts may stay cached).
+     * (layouts stay cached), and budgets that allow for the added 100 ms.
      */
     static final Map<String, String> DELAY_GATEWAY_PROPS = Map.of(
             "manchete.page-cache.enabled", "false",
-            "manchete.fragment-cache.enabled", "false");
+            "manchete.fragment-cache.enabled", "false",
+            // every service is 100 ms slower than usual, so each budget is 100 ms longer than the default
+            "manchete.services.page.timeout", "250ms",
+            "manchete.services.content.timeout", "350ms",
+            "manchete.services.comments.timeout", "250ms");
 
     boolean managed() {
         return url == null;
