@@ -97,9 +97,12 @@ class ActiveExpirationIT {
         awaitCached(second.baseUrl(), article.path());
         String text = "Replica comment " + UUID.randomUUID();
         String form = "author=Reader&body=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
-        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + article.path() + "/comments"))
+        // a cold suite may refuse the first post (503 + Retry-After, a breaker opened by cold-start
+        // timeouts); the form post is idempotent within the minute, so it is sent again, as a reader would
+        HttpResponse<String> posted = SuiteIT.whileUnavailable(() -> HTTP.send(HttpRequest.newBuilder(
+                        URI.create(suite.gatewayUrl() + article.path() + "/comments"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString()));
         assertEquals(303, posted.statusCode(), posted.body());
         awaitPage(second.baseUrl(), article.path(), body -> body.contains(text), System.nanoTime(), FRESH_WITHIN);
     }

@@ -121,6 +121,7 @@ public final class Suite implements AutoCloseable {
             var response = Http.revalidate(home);
             if (response != null && response.statusCode() == 200 && !response.body().contains("fragment-unavailable")) {
                 progress.step("gateway", "home page renders whole");
+                warmArticle(response.body(), deadline);
                 return;
             }
             last = response == null ? "no answer" : response.statusCode() + (response.statusCode() == 200 ? " with placeholders" : "");
@@ -128,6 +129,27 @@ public final class Suite implements AutoCloseable {
         }
         throw new IllegalStateException("the home page still answers " + last + " after 90 s; see the logs under "
                 + options.stateDir());
+    }
+
+    /**
+     * The same for the first article the home page links: an article page is the one path the home
+     * page does not take (article body, comments, their Qute templates and queries), and its first
+     * answers after a cold start can miss their budgets too. Best effort: gives up at the deadline.
+     */
+    private void warmArticle(String homePage, long deadline) {
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("href=\"(/[a-z0-9-]+/[a-z0-9-]+)\"").matcher(homePage);
+        if (!link.find()) {
+            return;
+        }
+        String url = gatewayUrl() + link.group(1);
+        while (System.nanoTime() < deadline) {
+            var response = Http.revalidate(url);
+            if (response != null && response.statusCode() == 200 && !response.body().contains("fragment-unavailable")) {
+                progress.step("gateway", "an article page renders whole");
+                return;
+            }
+            ManagedProcess.sleep(250);
+        }
     }
 
     private void startService(ServiceSpec spec) {

@@ -132,7 +132,7 @@ public interface GatewayConfig {
         NearCache nearCache();
 
         interface NearCache {
-            @WithDefault("1000")
+            @WithDefault("5000")
             int pages();
 
             @WithDefault("4000")
