@@ -1,10 +1,10 @@
 package io.manchete.gateway.web;
 
 import io.manchete.gateway.cache.CacheEntry;
+import io.manchete.gateway.cache.FragmentCache;
 import io.manchete.gateway.cache.PageKeys;
 import io.manchete.gateway.client.AssetClient;
 import io.manchete.gateway.client.CommentsClient;
-import io.manchete.gateway.client.FragmentClient;
 import io.manchete.gateway.client.FragmentHeaders;
 import io.manchete.gateway.client.FragmentResult;
 import io.manchete.gateway.client.Upstream;
@@ -82,7 +82,7 @@ public class GatewayRoutes {
     private final PageDelivery delivery;
     private final PageKeys keys;
     private final PurgeApi purge;
-    private final FragmentClient fragments;
+    private final FragmentCache fragmentCache;
     private final AssetClient assets;
     private final CommentsClient comments;
     private final ErrorPages errorPages;
@@ -93,13 +93,12 @@ public class GatewayRoutes {
     private final long browserMaxAge;
     private final boolean earlyHints;
 
-    public GatewayRoutes(PageDelivery delivery, PageKeys keys, PurgeApi purge, FragmentClient fragments,
-                         AssetClient assets, CommentsClient comments, ErrorPages errorPages, GatewayMetrics metrics,
-                         AccessLog accessLog, GatewayConfig config) {
+    public GatewayRoutes(PageDelivery delivery, PageKeys keys, PurgeApi purge, FragmentCache fragmentCache, AssetClient assets, CommentsClient comments, ErrorPages errorPages,
+                         GatewayMetrics metrics, AccessLog accessLog, GatewayConfig config) {
         this.delivery = delivery;
         this.keys = keys;
         this.purge = purge;
-        this.fragments = fragments;
+        this.fragmentCache = fragmentCache;
         this.assets = assets;
         this.comments = comments;
         this.errorPages = errorPages;
@@ -388,11 +387,15 @@ public class GatewayRoutes {
         String key = IdempotencyKeys.of(section, slug, author, body, client, System.currentTimeMillis() / 60_000);
         String article = "/" + section + "/" + slug;
 
-        fragments.fetch(Upstream.CONTENT, "comment-article", "/fragments/article/" + SlotPaths.encode(slug))
-                .subscribe().with(guarded(ctx, found -> {
+        // Is there such an article? Asked of the fragment cache (the same entry the article page uses),
+        // so a post costs content-service nothing in the common case, and a content-service that is
+        // down or slow does not stop comments while the article's last good copy stands in.
+        fragmentCache.get(Upstream.CONTENT, "comment-article", "/fragments/article/" + SlotPaths.encode(slug))
+                .subscribe().with(guarded(ctx, part -> {
+                    FragmentResult found = part.result();
                     if (found.outcome() == FragmentResult.Outcome.NOT_FOUND) {
                         error(ctx, "comment", start, 404, null);
-                    } else if (!found.ok()) {
+                    } else if (!found.ok() && !part.stale()) {
                         error(ctx, "comment", start, 503, "Comments cannot be posted right now. Please try again.");
                     } else {
                         comments.post(slug, author, body, key).subscribe().with(

@@ -128,4 +128,15 @@ class CommentFormTest {
         post("/world/hello-world/comments", "Ana", "Hi").statusCode(503);
         assertEquals(List.of(), Stubs.requests("comments", "POST", "/"));
     }
+
+    @Test
+    void anArticleSeenBeforeTakesCommentsWhileContentServiceIsDown() {
+        given().get("/world/hello-world").then().statusCode(200); // its fragment is now in the fragment cache
+        int contentCalls = Stubs.requests("content", "GET", "/fragments/article/hello-world").size();
+        Stubs.on("content", "/fragments/article/hello-world").down().install();
+        post("/world/hello-world/comments", "Ana", "Still here").statusCode(303);
+        assertEquals(1, Stubs.requests("comments", "POST", "/").size(), "the comment went to comments-service");
+        assertEquals(contentCalls, Stubs.requests("content", "GET", "/fragments/article/hello-world").size(),
+                "the article's existence came from the fragment cache");
+    }
 }
