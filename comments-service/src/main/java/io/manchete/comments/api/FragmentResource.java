@@ -30,7 +30,6 @@ import java.util.HexFormat;
 @Path("/fragments/comments")
 @Tag(name = "fragments")
 @Cancellable(false) // see CommentsResource: a cancelled Hibernate Reactive session fails noisily; a finished read fills the cache
-
 public class FragmentResource {
     static final String HTML = "text/html;charset=UTF-8";
     private static final String NOT_FOUND = "<p class=\"fragment-missing\">No comments here.</p>";

@@ -171,8 +171,7 @@ public class CommentsCache {
             return Uni.createFrom().nullItem(); // a read or a fill: skipped while Infinispan is out of use
         }
         long timeout = config.cache().timeout().toMillis();
-        // reads are gated by the availability above, so the lazy cache's own skipping is not needed on top
-        return spans.trace(operation, cache.name(), OnContext.await(() -> cache.run(call, timeout, true)), hit)
+        return spans.trace(operation, cache.name(), OnContext.await(() -> cache.run(call, timeout)), hit)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("Infinispan %s on %s failed, falling back to the database: %s", operation, cache.name(), failure.toString());
                     availability.failed(failure);
@@ -190,7 +189,7 @@ public class CommentsCache {
 
     private Uni<Boolean> ping(LazyRemoteCache cache) {
         long timeout = config.cache().timeout().toMillis();
-        return OnContext.await(() -> cache.run(c -> c.getAsync("ping:readiness"), timeout, true))
+        return OnContext.await(() -> cache.run(c -> c.getAsync("ping:readiness"), timeout))
                 .map(ignored -> true)
                 .onFailure().recoverWithItem(false);
     }

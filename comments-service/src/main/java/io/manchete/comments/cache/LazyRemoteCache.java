@@ -15,8 +15,7 @@ import java.util.function.Supplier;
  * {@code @Remote RemoteCache} bean eagerly at startup, so an Infinispan that is down at boot would
  * stop the service from starting at all; here the (blocking) {@code getCache} runs on a worker
  * thread, at most one attempt at a time, and after a failure not again before {@code retryAfter}.
- * Likewise, once an operation on the cache failed, callers skip the cache for {@code retryAfter}
- * instead of each waiting for its own timeout while Infinispan is away.
+ * Skipping the cache while Infinispan is away is {@code CommentsCache}'s (commons {@code CacheAvailability}).
  */
 final class LazyRemoteCache {
     private static final Logger LOG = Logger.getLogger(LazyRemoteCache.class);
@@ -26,7 +25,6 @@ final class LazyRemoteCache {
     private final Executor executor;
     private final long retryAfterNanos;
     private volatile RemoteCache<String, String> cache;
-    private volatile long skipUntil;
     private CompletableFuture<RemoteCache<String, String>> pending;
     private long notBefore;
 
@@ -49,37 +47,26 @@ final class LazyRemoteCache {
 
     /**
      * Runs one operation on the cache within {@code timeoutMillis}. Fails at once while the cache
-     * cannot be obtained or (unless {@code evenIfSkipping}, for writes that must not leave stale
-     * entries behind) is being skipped after a failure. Never blocks the caller.
+     * cannot be obtained. Never blocks the caller.
      */
-    <T> CompletableFuture<T> run(Function<RemoteCache<String, String>, CompletableFuture<T>> operation, long timeoutMillis,
-                                 boolean evenIfSkipping) {
+    <T> CompletableFuture<T> run(Function<RemoteCache<String, String>, CompletableFuture<T>> operation, long timeoutMillis) {
         RemoteCache<String, String> ready = cache;
         if (ready == null) {
             return obtainAsync().thenCompose(c -> guarded(c, operation, timeoutMillis)).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
         }
-        long skip = skipUntil;
-        if (!evenIfSkipping && skip != 0 && System.nanoTime() - skip < 0) {
-            return CompletableFuture.failedFuture(new IllegalStateException("cache " + name + " skipped after a failure"));
-        }
         return guarded(ready, operation, timeoutMillis);
     }
 
-    private <T> CompletableFuture<T> guarded(RemoteCache<String, String> c, Function<RemoteCache<String, String>, CompletableFuture<T>> operation,
-                                             long timeoutMillis) {
+    private static <T> CompletableFuture<T> guarded(RemoteCache<String, String> c,
+                                                    Function<RemoteCache<String, String>, CompletableFuture<T>> operation,
+                                                    long timeoutMillis) {
         CompletableFuture<T> result;
         try {
             result = operation.apply(c);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
-            if (failure != null) {
-                skipUntil = System.nanoTime() + retryAfterNanos;
-            } else if (skipUntil != 0) {
-                skipUntil = 0;
-            }
-        });
+        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Starts obtaining the cache (in the background) unless it is there or was just tried. */

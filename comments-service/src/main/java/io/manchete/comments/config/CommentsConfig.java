@@ -39,7 +39,7 @@ public interface CommentsConfig {
         @WithDefault("PT0.5S")
         Duration timeout();
 
-        /** After Infinispan could not be reached, how long the service reads the database only before trying again. */
+        /** After obtaining a cache from Infinispan failed (at boot), how long before the next attempt. */
         @WithDefault("PT5S")
         Duration retryAfter();
 

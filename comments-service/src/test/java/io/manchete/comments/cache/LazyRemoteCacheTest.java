@@ -25,8 +25,6 @@ class LazyRemoteCacheTest {
 
     private static final Function<RemoteCache<String, String>, CompletableFuture<String>> OK =
             c -> CompletableFuture.completedFuture("value");
-    private static final Function<RemoteCache<String, String>, CompletableFuture<String>> BROKEN =
-            c -> CompletableFuture.failedFuture(new IllegalStateException("server gone"));
     private static final Function<RemoteCache<String, String>, CompletableFuture<String>> HANGS = c -> new CompletableFuture<>();
 
     private static String await(CompletableFuture<String> f) throws Exception {
@@ -42,8 +40,8 @@ class LazyRemoteCacheTest {
             assertTrue(Thread.currentThread() != caller);
             return CACHE;
         }, command -> new Thread(command).start(), Duration.ofSeconds(5));
-        assertEquals("value", await(lazy.run(OK, 1000, false)));
-        assertEquals("value", await(lazy.run(OK, 1000, false)));
+        assertEquals("value", await(lazy.run(OK, 1000)));
+        assertEquals("value", await(lazy.run(OK, 1000)));
         assertSame(CACHE, lazy.obtainAsync().get(1, TimeUnit.SECONDS));
         assertEquals(1, lookups.get());
     }
@@ -57,45 +55,20 @@ class LazyRemoteCacheTest {
             }
             return CACHE;
         }, Runnable::run, Duration.ofMillis(300));
-        assertThrows(ExecutionException.class, () -> await(lazy.run(OK, 1000, false)));
-        assertThrows(ExecutionException.class, () -> await(lazy.run(OK, 1000, false)));
+        assertThrows(ExecutionException.class, () -> await(lazy.run(OK, 1000)));
+        assertThrows(ExecutionException.class, () -> await(lazy.run(OK, 1000)));
         assertEquals(1, lookups.get(), "no second lookup inside the delay");
         Thread.sleep(350);
-        assertEquals("value", await(lazy.run(OK, 1000, false)));
+        assertEquals("value", await(lazy.run(OK, 1000)));
         assertEquals(2, lookups.get());
     }
 
     @Test
-    void readsSkipTheCacheForAWhileAfterAFailureButWritesStillTry() throws Exception {
-        LazyRemoteCache lazy = new LazyRemoteCache("c", () -> CACHE, Runnable::run, Duration.ofMillis(300));
-        assertThrows(ExecutionException.class, () -> await(lazy.run(BROKEN, 1000, false)));
-        AtomicInteger attempts = new AtomicInteger();
-        Function<RemoteCache<String, String>, CompletableFuture<String>> counted = c -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.completedFuture("value");
-        };
-        assertThrows(ExecutionException.class, () -> await(lazy.run(counted, 1000, false)));
-        assertEquals(0, attempts.get(), "skipped while the failure is recent");
-        assertEquals("value", await(lazy.run(counted, 1000, true)), "writes are tried anyway");
-        assertEquals("value", await(lazy.run(counted, 1000, false)), "a success ends the skipping");
-        assertEquals(2, attempts.get());
-    }
-
-    @Test
-    void skippingEndsByItself() throws Exception {
-        LazyRemoteCache lazy = new LazyRemoteCache("c", () -> CACHE, Runnable::run, Duration.ofMillis(200));
-        assertThrows(ExecutionException.class, () -> await(lazy.run(BROKEN, 1000, false)));
-        assertThrows(ExecutionException.class, () -> await(lazy.run(OK, 1000, false)));
-        Thread.sleep(250);
-        assertEquals("value", await(lazy.run(OK, 1000, false)));
-    }
-
-    @Test
-    void slowOperationsTimeOutAndCountAsFailures() throws Exception {
+    void slowOperationsTimeOut() throws Exception {
         LazyRemoteCache lazy = new LazyRemoteCache("c", () -> CACHE, Runnable::run, Duration.ofSeconds(5));
         long start = System.nanoTime();
-        assertThrows(ExecutionException.class, () -> await(lazy.run(HANGS, 100, false)));
+        assertThrows(ExecutionException.class, () -> await(lazy.run(HANGS, 100)));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
-        assertThrows(ExecutionException.class, () -> await(lazy.run(OK, 1000, false)));
+        assertEquals("value", await(lazy.run(OK, 1000)), "the next call is tried (skipping is CacheAvailability's)");
     }
 }

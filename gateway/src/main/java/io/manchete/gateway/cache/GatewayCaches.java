@@ -18,10 +18,11 @@ import org.jboss.logging.Logger;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -66,7 +67,7 @@ public class GatewayCaches {
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     /** Timeouts in a row before the caches are taken out of use (any other failure: at once). */
     static final int TIMEOUTS_BEFORE_DOWN = 3;
-    private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger timeoutsInARow = new AtomicInteger();
     private volatile boolean ready;
     private volatile boolean down;
     private volatile long downUntil;
@@ -203,18 +204,6 @@ public class GatewayCaches {
         // the server may have restarted empty: its first answers are often timeouts (a cold JVM), not
         // "cache not found", so any failure may start a (cheap, idempotent) get-or-create, every 2 s at most
         recreateCaches();
-    }
-
-    /** Whether the server answered that it has no such cache (a Hot Rod server error). */
-    static boolean cacheNotFound(Throwable failure) {
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
-            String message = t.getMessage();
-            if (message != null && message.contains("CacheNotFoundException")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Gets or creates the three caches on the server from the client's configuration (worker thread, every 2 s at most). */

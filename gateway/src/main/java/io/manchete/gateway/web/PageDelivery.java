@@ -209,11 +209,7 @@ public class PageDelivery {
                         long now = System.currentTimeMillis();
                         CacheEntry last = lastGood.usable(request.key(), now);
                         if (last != null) {
-                            metrics.pageCache(CacheResult.STALE);
-                            done.accept(new Served(last, null, CacheResult.STALE,
-                                    "Manchete; fwd=stale; fwd-status=" + built.unavailable().status() + "; ttl="
-                                            + last.remainingSeconds(now) + "; detail=" + STALE_IF_ERROR,
-                                    "cache;desc=\"stale-if-error\", " + built.serverTiming(), false));
+                            done.accept(staleIfError(last, built, now));
                             return;
                         }
                     } else if (!built.stale() && !built.personal()) {
@@ -244,11 +240,7 @@ public class PageDelivery {
                 CacheEntry last = previous != null && previous.status() == 200 && previous.usableOnError(now) ? previous
                         : lastGood.usable(request.key(), now); // e.g. an Infinispan restarted empty
                 if (last != null) {
-                    metrics.pageCache(CacheResult.STALE);
-                    done.accept(new Served(last, null, CacheResult.STALE,
-                            "Manchete; fwd=stale; fwd-status=" + built.unavailable().status() + "; ttl="
-                                    + last.remainingSeconds(now) + "; detail=stale-if-error",
-                            "cache;desc=\"stale-if-error\", " + built.serverTiming(), false));
+                    done.accept(staleIfError(last, built, now));
                     return;
                 }
             }
@@ -402,6 +394,15 @@ public class PageDelivery {
     }
 
     /** Tags without versions: for the {@code Surrogate-Key} of an answer that is not stored. */
+    /** {@code last} answered in place of a page whose build failed (counted as a stale hit). */
+    private Served staleIfError(CacheEntry last, Built built, long now) {
+        metrics.pageCache(CacheResult.STALE);
+        return new Served(last, null, CacheResult.STALE,
+                "Manchete; fwd=stale; fwd-status=" + built.unavailable().status() + "; ttl="
+                        + last.remainingSeconds(now) + "; detail=" + STALE_IF_ERROR,
+                "cache;desc=\"stale-if-error\", " + built.serverTiming(), false);
+    }
+
     private static Map<String, String> tagsOnly(String surrogateKey) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String tag : FragmentCache.tags(surrogateKey)) {
