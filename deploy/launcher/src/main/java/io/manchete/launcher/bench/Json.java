@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Just enough JSON for the bench: writing maps, lists, strings and numbers; reading a flat object of numbers. */
-final class Json {
+public final class Json {
     private static final Pattern NUMBER_FIELD = Pattern.compile("\"([A-Za-z0-9_]+)\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)");
 
     private Json() {
@@ -30,7 +30,8 @@ final class Json {
         return values;
     }
 
-    static String quote(String s) {
+    /** {@code s} as a JSON string literal. */
+    public static String quote(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
