@@ -1,8 +1,6 @@
 package io.manchete.e2e;
 
 import io.manchete.launcher.DemoData;
-import io.manchete.launcher.ProjectLayout;
-import io.manchete.launcher.Progress;
 import io.manchete.launcher.ServiceSpec;
 import io.manchete.launcher.Suite;
 import org.junit.jupiter.api.AfterAll;
@@ -16,9 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -42,37 +40,23 @@ class ActiveExpirationIT {
     static Suite suite;
     static ServiceSpec second;
     static List<DemoData.Article> articles;
-    static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    static final HttpClient HTTP = E2e.HTTP;
 
     @BeforeAll
     static void startSuite() {
-        DemoData.Size size = DemoData.Size.small();
-        articles = new DemoData(size).articles();
-        String prefix = "e2x_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        suite = new Suite(ProjectLayout.locate(),
-                Suite.Options.forTests(Path.of("target", "e2e-expiration").toAbsolutePath(), prefix, size),
-                new Progress(System.out));
+        articles = new DemoData(DemoData.Size.small()).articles();
+        suite = E2e.start(E2e.suite("e2e-expiration", E2e.prefix("e2x"), Map.of()));
         try {
-            suite.start();
             second = suite.addGateway();
         } catch (RuntimeException e) {
-            suite.close();
+            E2e.stop(suite);
             throw e;
         }
     }
 
     @AfterAll
     static void stopSuite() {
-        if (suite != null) {
-            try {
-                suite.dropDatabases();
-            } finally {
-                suite.close();
-            }
-        }
+        E2e.stop(suite);
     }
 
     @Test

@@ -201,13 +201,7 @@ class ChaosIT {
                     (System.nanoTime() - suiteStarted) / 1e9);
         }
         try {
-            if (suite != null) {
-                try {
-                    suite.dropDatabases();
-                } finally {
-                    suite.close();
-                }
-            }
+            E2e.stop(suite);
         } finally {
             if (database != null) {
                 database.close();

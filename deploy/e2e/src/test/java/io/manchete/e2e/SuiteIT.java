@@ -1,8 +1,6 @@
 package io.manchete.e2e;
 
 import io.manchete.launcher.DemoData;
-import io.manchete.launcher.ProjectLayout;
-import io.manchete.launcher.Progress;
 import io.manchete.launcher.Suite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,16 +46,11 @@ class SuiteIT {
     static OtlpReceiver otlp;
     static Suite suite;
     static List<DemoData.Article> articles;
-    static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    static final HttpClient HTTP = E2e.HTTP;
 
     @BeforeAll
     static void startSuite() {
-        DemoData.Size size = DemoData.Size.small();
-        articles = new DemoData(size).articles();
-        String prefix = "e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        articles = new DemoData(DemoData.Size.small()).articles();
         otlp = OtlpReceiver.start();
         Map<String, String> each = new LinkedHashMap<>(otlp.exporterConfig());
         each.put("manchete.purge.token", PURGE_TOKEN);
@@ -66,17 +58,10 @@ class SuiteIT {
         for (String process : List.of("page", "content", "comments", "gateway")) {
             overrides.put(process, each);
         }
-        suite = new Suite(ProjectLayout.locate(),
-                Suite.Options.forTests(Path.of("target", "e2e").toAbsolutePath(), prefix, size).withOverrides(overrides),
-                new Progress(System.out));
         try {
-            suite.start();
+            suite = E2e.start(E2e.suite("e2e", E2e.prefix("e2e"), overrides));
         } catch (RuntimeException e) {
-            try {
-                suite.close();
-            } finally {
-                otlp.close();
-            }
+            otlp.close();
             throw e;
         }
     }
@@ -84,13 +69,7 @@ class SuiteIT {
     @AfterAll
     static void stopSuite() {
         try {
-            if (suite != null) {
-                try {
-                    suite.dropDatabases();
-                } finally {
-                    suite.close();
-                }
-            }
+            E2e.stop(suite);
         } finally {
             if (otlp != null) {
                 otlp.close();
