@@ -18,7 +18,7 @@ public interface GatewayConfig {
     Services services();
 
     /** max-age of a page that shows a placeholder instead of a secondary fragment. */
-    @WithDefault("10s")
+    @WithDefault("5s")
     Duration placeholderMaxAge();
 
     /** Largest comment form body the gateway reads (bytes); bigger → 413. */
@@ -38,6 +38,9 @@ public interface GatewayConfig {
     /** {@code manchete.early-hints.*}: {@code 103 Early Hints} with the layout's assets on pages not served from cache. */
     EarlyHints earlyHints();
 
+    /** {@code manchete.early-flush.*}: streaming a page whose secondary fragments are late. */
+    EarlyFlush earlyFlush();
+
     interface AccessLog {
         /** {@code false} for benchmarks: no line per request. */
         @WithDefault("true")
@@ -52,6 +55,22 @@ public interface GatewayConfig {
          */
         @WithDefault("true")
         boolean enabled();
+    }
+
+    interface EarlyFlush {
+        /**
+         * Stream a page being assembled (GET, HTTP/1.1 or later) when a secondary fragment is still
+         * missing {@link #after()} after the fragments were asked for: the status (the primary
+         * fragment's must be known first), head and everything before the late fragment go out at
+         * once, the rest as it arrives. Such an answer is {@code private} with the placeholder max-age
+         * at most (a late fragment may still fail); the page cache stores the whole page as usual.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long to wait for every fragment before streaming. */
+        @WithDefault("30ms")
+        Duration after();
     }
 
     interface FragmentCache {
@@ -210,8 +229,11 @@ public interface GatewayConfig {
         @WithDefault("0.5")
         double failureRatio();
 
-        /** How long it stays open before letting trial calls through (half-open). */
-        @WithDefault("5s")
+        /**
+         * How long it stays open before letting trial calls through (half-open). Short: together with
+         * the placeholder max-age it bounds how long pages stay degraded after a service returns.
+         */
+        @WithDefault("2s")
         Duration delay();
 
         /** Successful trial calls that close it again. */

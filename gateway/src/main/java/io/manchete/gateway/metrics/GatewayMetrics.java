@@ -21,14 +21,19 @@ public class GatewayMetrics {
     public static final String PAGE_DURATION = "manchete.page.duration";
     public static final String PAGE_CACHE = "manchete.page.cache";
     public static final String FRAGMENT_CACHE = "manchete.fragment.cache";
+    public static final String PAGE_STREAMED = "manchete.page.streamed";
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final Counter[] pageCache = new Counter[CacheResult.values().length];
     private final Counter[] fragmentCache = new Counter[CacheResult.values().length];
+    private final Counter streamed;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.streamed = Counter.builder(PAGE_STREAMED)
+                .description("Page answers streamed because a secondary fragment was late (early flush)")
+                .register(registry);
         for (CacheResult result : CacheResult.values()) {
             pageCache[result.ordinal()] = Counter.builder(PAGE_CACHE)
                     .description("Page requests by how the page cache answered")
@@ -37,6 +42,11 @@ public class GatewayMetrics {
                     .description("Layout and fragment look-ups of page assembly by how the fragment cache answered")
                     .tag("result", result.tag()).register(registry);
         }
+    }
+
+    /** A page answer that was streamed because a secondary fragment was late. */
+    public void pageStreamed() {
+        streamed.increment();
     }
 
     public void pageCache(CacheResult result) {

@@ -7,6 +7,7 @@ import io.manchete.gateway.client.FragmentResult;
 import io.manchete.gateway.client.Upstream;
 import io.manchete.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -19,7 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Assembles a page: the layout from page-service, then all its fragments in parallel (each with its
@@ -46,8 +48,14 @@ public class PageAssembler {
     /** How long a "does not exist" answer may be cached at most (and when the upstream said nothing). */
     private final int notFoundMaxAge;
 
-    public PageAssembler(FragmentCache fragments, GatewayConfig config) {
+    private final Vertx vertx;
+    /** Milliseconds to wait for every fragment before streaming the page; negative: never stream. */
+    private final long flushAfterMillis;
+
+    public PageAssembler(FragmentCache fragments, GatewayConfig config, Vertx vertx) {
         this.fragments = fragments;
+        this.vertx = vertx;
+        this.flushAfterMillis = config.earlyFlush().enabled() ? config.earlyFlush().after().toMillis() : -1;
         this.placeholderMaxAge = (int) Math.min(Integer.MAX_VALUE, config.placeholderMaxAge().toSeconds());
         this.notFoundMaxAge = (int) Math.min(Integer.MAX_VALUE, config.pageCache().notFoundMaxAge().toSeconds());
     }
@@ -57,17 +65,18 @@ public class PageAssembler {
     }
 
     /**
-     * Assembles the page; {@code onLinks} (may be null) is told the layout's preload {@code Link}
-     * header value as soon as the layout is known, before any fragment is fetched (for
-     * {@code 103 Early Hints}); it is not called when the layout has no assets to preload.
+     * Assembles the page; {@code flush} (may be null) is told the layout's preload {@code Link} header
+     * value as soon as the layout is known, before any fragment is fetched (for {@code 103 Early
+     * Hints}; not when the layout has no assets to preload), and gets the page piece by piece when a
+     * secondary fragment is late (see the class comment). The assembly is the whole page either way.
      */
-    public Uni<Assembly> assemble(PageRoute route, String section, String slug, Consumer<String> onLinks) {
+    public Uni<Assembly> assemble(PageRoute route, String section, String slug, PageFlush flush) {
         return fragments.get(Upstream.PAGE, FragmentCache.LAYOUT_SLOT, route.layoutPath(section))
-                .flatMap(layoutPart -> withLayout(route, section, slug, layoutPart, onLinks));
+                .flatMap(layoutPart -> withLayout(route, section, slug, layoutPart, flush));
     }
 
     private Uni<Assembly> withLayout(PageRoute route, String section, String slug, Part layoutPart,
-                                     Consumer<String> onLinks) {
+                                     PageFlush flush) {
         FragmentResult layoutResult = layoutPart.result();
         ServerTiming timing = new ServerTiming().add("layout", layoutResult.nanos(), null);
         if (layoutResult.outcome() == FragmentResult.Outcome.NOT_FOUND) {
@@ -87,9 +96,9 @@ public class PageAssembler {
             return Uni.createFrom().item(new Assembly.Unavailable(503, "layout unusable", 0, "", timing.toString()));
         }
         String links = Preloads.links(layout.template());
-        if (onLinks != null && links != null) {
+        if (flush != null && links != null) {
             try {
-                onLinks.accept(links);
+                flush.hints(links);
             } catch (RuntimeException e) {
                 LOG.debugf("Early hints not sent: %s", e.toString());
             }
@@ -109,12 +118,59 @@ public class PageAssembler {
                 fetches.add(fragments.get(upstream, slot.name(), SlotPaths.expand(slot.path(), section, slug)));
             }
         }
-        return Uni.combine().all().unis(fetches).with(results -> {
-            List<Part> typed = new ArrayList<>(results.size());
-            for (Object result : results) {
-                typed.add((Part) result);
+        if (flush == null || flushAfterMillis < 0 || vertx == null) {
+            return Uni.combine().all().unis(fetches).with(results -> {
+                List<Part> typed = new ArrayList<>(results.size());
+                for (Object result : results) {
+                    typed.add((Part) result);
+                }
+                return build(layout, layoutPart, typed, timing, links);
+            });
+        }
+        return streamed(layout, layoutPart, fetches, timing, links, flush);
+    }
+
+    /**
+     * Fetches the parts, handing each to an {@link EarlyFlush} as it arrives; the flush timer starts
+     * only when some part did not arrive at once (a page whose parts all come from the near cache
+     * costs no timer).
+     */
+    private Uni<Assembly> streamed(Layout layout, Part layoutPart, List<Uni<Part>> fetches, ServerTiming timing,
+                                   String links, PageFlush flush) {
+        return Uni.createFrom().emitter(emitter -> {
+            EarlyFlush early = new EarlyFlush(flush, layout, layoutPart, placeholderMaxAge, links);
+            int count = fetches.size();
+            Part[] parts = new Part[count];
+            AtomicInteger left = new AtomicInteger(count);
+            AtomicLong timer = new AtomicLong(-1);
+            for (int i = 0; i < count; i++) {
+                int slot = i;
+                fetches.get(i).subscribe().with(part -> {
+                    parts[slot] = part;
+                    early.arrived(slot, part);
+                    if (left.decrementAndGet() == 0) {
+                        long id = timer.getAndSet(-2);
+                        if (id >= 0) {
+                            vertx.cancelTimer(id);
+                        }
+                        early.finish();
+                        Assembly assembly;
+                        try {
+                            assembly = build(layout, layoutPart, List.of(parts), timing, links);
+                        } catch (RuntimeException e) {
+                            emitter.fail(e);
+                            return;
+                        }
+                        emitter.complete(assembly);
+                    }
+                }, emitter::fail);
             }
-            return build(layout, layoutPart, typed, timing, links);
+            if (left.get() > 0) {
+                long id = vertx.setTimer(Math.max(1, flushAfterMillis), ignored -> early.due());
+                if (!timer.compareAndSet(-1, id)) {
+                    vertx.cancelTimer(id); // everything arrived meanwhile
+                }
+            }
         });
     }
 

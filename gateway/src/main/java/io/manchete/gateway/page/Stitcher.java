@@ -1,5 +1,7 @@
 package io.manchete.gateway.page;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +24,23 @@ public final class Stitcher {
             capacity += html.length();
         }
         StringBuilder out = new StringBuilder(capacity);
+        for (Piece piece : pieces(template)) {
+            String replacement = piece.slot() != null ? slots.get(piece.slot()) : piece.title() ? titleHtml : null;
+            out.append(replacement != null ? replacement : piece.text());
+        }
+        return out.toString();
+    }
+
+    /**
+     * A stretch of a template: literal {@code text}, a slot marker ({@code slot} is its name, {@code text}
+     * the marker itself) or the title marker ({@code title}).
+     */
+    record Piece(String text, String slot, boolean title) {
+    }
+
+    /** The template cut into literal text and markers, in order (for writing a page piece by piece). */
+    static List<Piece> pieces(String template) {
+        List<Piece> pieces = new ArrayList<>();
         int copied = 0;
         int marker = template.indexOf(MARKER);
         while (marker >= 0) {
@@ -30,18 +49,25 @@ public final class Stitcher {
             if (end < 0) {
                 break;
             }
-            String replacement = null;
+            Piece piece = null;
             if (template.startsWith(SLOT, nameStart)) {
-                replacement = slots.get(template.substring(nameStart + SLOT.length(), end));
+                piece = new Piece(template.substring(marker, end + END.length()),
+                        template.substring(nameStart + SLOT.length(), end), false);
             } else if (end - nameStart == TITLE.length() && template.startsWith(TITLE, nameStart)) {
-                replacement = titleHtml;
+                piece = new Piece(template.substring(marker, end + END.length()), null, true);
             }
-            if (replacement != null) {
-                out.append(template, copied, marker).append(replacement);
+            if (piece != null) {
+                if (marker > copied) {
+                    pieces.add(new Piece(template.substring(copied, marker), null, false));
+                }
+                pieces.add(piece);
                 copied = end + END.length();
             }
             marker = template.indexOf(MARKER, end + END.length());
         }
-        return out.append(template, copied, template.length()).toString();
+        if (copied < template.length()) {
+            pieces.add(new Piece(template.substring(copied), null, false));
+        }
+        return pieces;
     }
 }

@@ -13,6 +13,7 @@ import io.manchete.gateway.metrics.GatewayMetrics;
 import io.manchete.gateway.page.Assembly;
 import io.manchete.gateway.page.CacheControl;
 import io.manchete.gateway.page.ETags;
+import io.manchete.gateway.page.PageFlush;
 import io.manchete.gateway.page.PageRoute;
 import io.manchete.gateway.page.SlotPaths;
 import io.opentelemetry.api.common.AttributeKey;
@@ -49,7 +50,10 @@ import java.util.function.Consumer;
  * {@code 103 Early Hints} with the layout's preload {@code Link}s as soon as the layout is known —
  * before the fragments are fetched, so the browser loads CSS and JS meanwhile — and the same
  * {@code Link} on its final answer. The status is decided only once the primary fragment is there,
- * so a 404/410/503/redirect is still possible after the early hints.
+ * so a 404/410/503/redirect is still possible after the early hints. When the primary fragment is
+ * there but a secondary one is late ({@code manchete.early-flush.after}), the page is streamed
+ * ({@link StreamingPage}): {@code 200}, head, and the page up to the late fragment at once, the rest
+ * as it arrives, {@code Server-Timing} as a trailer.
  */
 @ApplicationScoped
 public class GatewayRoutes {
@@ -92,6 +96,7 @@ public class GatewayRoutes {
     private final boolean pageCacheEnabled;
     private final long browserMaxAge;
     private final boolean earlyHints;
+    private final boolean earlyFlush;
 
     public GatewayRoutes(PageDelivery delivery, PageKeys keys, PurgeApi purge, FragmentCache fragmentCache, AssetClient assets, CommentsClient comments, ErrorPages errorPages,
                          GatewayMetrics metrics, AccessLog accessLog, GatewayConfig config) {
@@ -108,6 +113,7 @@ public class GatewayRoutes {
         this.pageCacheEnabled = config.pageCache().enabled();
         this.browserMaxAge = config.pageCache().browserMaxAge().toSeconds();
         this.earlyHints = config.earlyHints().enabled();
+        this.earlyFlush = config.earlyFlush().enabled();
     }
 
     void init(@Observes Router router) {
@@ -175,10 +181,74 @@ public class GatewayRoutes {
         } else if ("no-cache".equalsIgnoreCase(request.getHeader(PRAGMA))) {
             mode = PageDelivery.Mode.REVALIDATE;
         }
-        Consumer<String> onLinks = earlyHints && request.version() != HttpVersion.HTTP_1_0
-                && request.method() == HttpMethod.GET ? links -> earlyHints(ctx, links) : null;
-        delivery.serve(new PageDelivery.PageRequest(route, section, slug, key, mode, bypass, onLinks),
-                guarded(ctx, served -> writePage(ctx, route, served, start)), ctx::fail);
+        StreamingPage flush = (earlyHints || earlyFlush) && request.version() != HttpVersion.HTTP_1_0
+                && request.method() == HttpMethod.GET ? new StreamingPage(ctx) : null;
+        delivery.serve(new PageDelivery.PageRequest(route, section, slug, key, mode, bypass, flush),
+                guarded(ctx, served -> writePage(ctx, route, served, start, flush)), ctx::fail);
+    }
+
+    /**
+     * One page answer as the assembler sends it early: {@code 103 Early Hints}, and the streamed
+     * start of a page whose secondary fragment is late ({@code private}: shared caches must not keep a
+     * page whose late part may still become a placeholder, and nobody may store a personal one).
+     */
+    final class StreamingPage implements PageDelivery.StreamedFlush {
+        private final RoutingContext ctx;
+        /** The request's span (the flush may start on a timer). */
+        private final Span span = Span.current();
+        private volatile String cacheStatus = "Manchete; fwd=miss";
+        /** Set once the answer has started (its trace id: the access log's). */
+        private volatile String traceId;
+        private volatile boolean begun;
+
+        StreamingPage(RoutingContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void cacheStatus(String cacheStatus) {
+            this.cacheStatus = cacheStatus;
+        }
+
+        @Override
+        public void hints(String links) {
+            if (earlyHints) {
+                earlyHints(ctx, links);
+            }
+        }
+
+        @Override
+        public boolean begin(PageFlush.Head head, String html) {
+            HttpServerResponse response = ctx.response();
+            if (!earlyFlush || response.headWritten() || response.closed() || response.ended()) {
+                return false;
+            }
+            response.setChunked(true).setStatusCode(200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, TEXT_HTML)
+                    .putHeader(HttpHeaders.CACHE_CONTROL, head.personal() ? NO_STORE
+                            : "private, max-age=" + Math.min(head.maxAge(), browserMaxAge))
+                    .putHeader(CACHE_STATUS, cacheStatus);
+            if (head.links() != null) {
+                response.putHeader(LINK, head.links());
+            }
+            traceId = AccessLog.traceHeader(response, span);
+            begun = true;
+            metrics.pageStreamed();
+            response.write(html);
+            return true;
+        }
+
+        @Override
+        public void write(String html) {
+            HttpServerResponse response = ctx.response();
+            if (!response.closed() && !response.ended()) {
+                response.write(html);
+            }
+        }
+
+        boolean begun() {
+            return begun;
+        }
     }
 
     static String template(PageRoute route) {
@@ -207,9 +277,22 @@ public class GatewayRoutes {
         }
     }
 
-    private void writePage(RoutingContext ctx, PageRoute route, PageDelivery.Served served, long start) {
+    private void writePage(RoutingContext ctx, PageRoute route, PageDelivery.Served served, long start,
+                           StreamingPage flush) {
         HttpServerResponse response = ctx.response();
         if (response.closed() || response.ended()) {
+            return;
+        }
+        if (flush != null && flush.begun()) {
+            // streamed: head and body went out as the fragments arrived; the timing is known only now
+            Span span = Span.current();
+            if (span.isRecording()) {
+                span.setAttribute(PAGE_CACHE, served.result().tag());
+                span.setAttribute(PAGE_CACHE_STATUS, served.cacheStatus());
+            }
+            response.putTrailer(SERVER_TIMING, served.serverTiming());
+            finished(ctx, route.tag(), template(route), 200, start, served.result().tag(), flush.traceId);
+            response.end();
             return;
         }
         response.putHeader(CACHE_STATUS, served.cacheStatus());

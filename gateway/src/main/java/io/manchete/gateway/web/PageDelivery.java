@@ -12,6 +12,7 @@ import io.manchete.gateway.config.GatewayConfig;
 import io.manchete.gateway.metrics.GatewayMetrics;
 import io.manchete.gateway.page.Assembly;
 import io.manchete.gateway.page.PageAssembler;
+import io.manchete.gateway.page.PageFlush;
 import io.manchete.gateway.page.PageRoute;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -67,15 +68,22 @@ public class PageDelivery {
     }
 
     /**
-     * {@code onLinks} (may be null): told the layout's preload {@code Link} value as soon as it is known,
-     * when this request assembles the page itself (for {@code 103 Early Hints}).
+     * {@code flush} (may be null): when this request assembles the page itself, told the layout's
+     * preload {@code Link} value as soon as it is known (for {@code 103 Early Hints}) and given the
+     * page piece by piece when a secondary fragment is late (see {@link PageAssembler}); the
+     * {@code Cache-Status} it starts such an answer with is {@link StreamedFlush#cacheStatus()}.
      */
     public record PageRequest(PageRoute route, String section, String slug, String key, Mode mode,
-                              String bypassReason, Consumer<String> onLinks) {
+                              String bypassReason, StreamedFlush flush) {
 
         public PageRequest(PageRoute route, String section, String slug, String key, Mode mode, String bypassReason) {
             this(route, section, slug, key, mode, bypassReason, null);
         }
+    }
+
+    /** A {@link PageFlush} that is told, before the page is assembled, how the page cache was used. */
+    public interface StreamedFlush extends PageFlush {
+        void cacheStatus(String cacheStatus);
     }
 
     /**
@@ -202,7 +210,8 @@ public class PageDelivery {
     /** No cache at all: assemble for this request only. */
     private void compose(PageRequest request, String reason, Context context, Consumer<Served> done,
                          Consumer<Throwable> failed) {
-        assembler.assemble(request.route(), request.section(), request.slug(), request.onLinks()).subscribe().with(
+        assembler.assemble(request.route(), request.section(), request.slug(),
+                flush(request.flush(), "Manchete; fwd=bypass; detail=" + reason)).subscribe().with(
                 assembly -> {
                     Built built = toBuilt(assembly);
                     if (built.entry() == null && built.unavailable().status() >= 500) {
@@ -227,7 +236,8 @@ public class PageDelivery {
                          Consumer<Served> done, Consumer<Throwable> failed) {
         boolean revalidate = request.mode() == Mode.REVALIDATE;
         Coalescer.Flight<Built> flight = builds.join(request.key(), f -> {
-            build(request, f, !revalidate, request.onLinks());
+            build(request, f, !revalidate, flush(request.flush(), "Manchete; fwd=" + (revalidate ? "request" : "miss")
+                    + (detail != null ? "; detail=" + detail : "")));
             return null;
         });
         OnContext.whenComplete(flight.result(), context, (built, failure) -> {
@@ -272,6 +282,13 @@ public class PageDelivery {
         }, failed);
     }
 
+    private static PageFlush flush(StreamedFlush flush, String cacheStatus) {
+        if (flush != null) {
+            flush.cacheStatus(cacheStatus);
+        }
+        return flush;
+    }
+
     /** Stale-while-revalidate: one background rebuild per key; nobody waits for it. */
     private void refreshInBackground(PageRequest request) {
         Coalescer.Flight<Built> flight = builds.join(request.key(), f -> {
@@ -289,7 +306,7 @@ public class PageDelivery {
 
     /** The leader's work: look once more, else assemble, store if allowed, then release the key. */
     private void build(PageRequest request, Coalescer.Flight<Built> flight, boolean lookFirst,
-                       Consumer<String> onLinks) {
+                       PageFlush flush) {
         Context context = Vertx.currentContext();
         CompletableFuture<CacheEntry> stored = lookFirst ? currentEntry(request.key())
                 : CompletableFuture.completedFuture(null);
@@ -298,7 +315,7 @@ public class PageDelivery {
                 finish(flight, new Built(entry, null, false, false, false, true, ""));
                 return;
             }
-            assembler.assemble(request.route(), request.section(), request.slug(), onLinks).subscribe().with(assembly -> {
+            assembler.assemble(request.route(), request.section(), request.slug(), flush).subscribe().with(assembly -> {
                 Built built = toBuilt(assembly);
                 if (!built.cacheable() || !caches.available()) {
                     finish(flight, built);

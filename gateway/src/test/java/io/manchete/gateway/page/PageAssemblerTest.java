@@ -27,7 +27,7 @@ class PageAssemblerTest {
             + "{\"name\":\"comments\",\"service\":\"comments\",\"path\":\"/fragments/comments/{slug}?section={section}\",\"primary\":false}],"
             + "\"maxAge\":300,\"tags\":[\"shell\",\"section:world\"]}";
 
-    private final PageAssembler assembler = new PageAssembler(null, config(Duration.ofSeconds(10)));
+    private final PageAssembler assembler = new PageAssembler(null, config(Duration.ofSeconds(10)), null);
     private final Layout layout = Layout.fromJson(LAYOUT);
 
     static FragmentResult ok(String slot, String body, String cacheControl, String keys, String title) {
@@ -256,6 +256,21 @@ class PageAssemblerTest {
             @Override
             public EarlyHints earlyHints() {
                 throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public EarlyFlush earlyFlush() {
+                return new EarlyFlush() {
+                    @Override
+                    public boolean enabled() {
+                        return true;
+                    }
+
+                    @Override
+                    public Duration after() {
+                        return Duration.ofMillis(30);
+                    }
+                };
             }
         };
     }

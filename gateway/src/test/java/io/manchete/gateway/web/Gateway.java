@@ -9,6 +9,13 @@ import io.restassured.http.ContentType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -77,5 +84,27 @@ public final class Gateway {
     /** A slug the stub knows as a published article, unused so far. */
     public static String newStory() {
         return "story-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * A {@code GET} answered exactly as it comes over the wire (1xx included), noting when each read
+     * returned in {@code arrivals} ({nanoTime, bytes so far}).
+     */
+    public static String rawGet(URL gateway, String path, String version, List<long[]> arrivals) throws IOException {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " " + version + "\r\nHost: " + gateway.getHost() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                all.write(buffer, 0, read);
+                arrivals.add(new long[] {System.nanoTime(), all.size()});
+            }
+            return all.toString(StandardCharsets.UTF_8);
+        }
     }
 }

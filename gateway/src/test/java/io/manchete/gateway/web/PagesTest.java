@@ -155,7 +155,7 @@ class PagesTest {
         Stubs.on("comments", "/fragments/comments/hello-world").status(500, "boom").install();
         String html = given().get("/world/hello-world").then()
                 .statusCode(200)
-                .header("Cache-Control", "public, max-age=10")
+                .header("Cache-Control", "public, max-age=5")
                 .extract().asString();
         assertTrue(html.contains("<aside id=\"comments\"><div class=\"fragment-unavailable\" data-slot=\"comments\">"
                 + "This part of the page is unavailable right now.</div></aside>"), html);
@@ -168,7 +168,7 @@ class PagesTest {
         Stubs.on("comments", "/fragments/comments/hello-world").delay(1500).install();
         String html = given().get("/world/hello-world").then()
                 .statusCode(200)
-                .header("Cache-Control", "public, max-age=10")
+                .header("Cache-Control", "public, max-age=5")
                 .extract().asString();
         assertTrue(html.contains("<div class=\"fragment-unavailable\" data-slot=\"comments\">"), html);
         assertTrue(!html.contains("<section class=\"comments\""), html);
