@@ -6,11 +6,16 @@ import io.manchete.commons.reactive.OnContext;
 import io.manchete.content.config.ContentConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.infinispan.client.Remote;
+import io.quarkus.infinispan.client.runtime.InfinispanClientProducer;
+import io.quarkus.infinispan.client.runtime.InfinispanClientUtil;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -20,8 +25,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -37,13 +44,26 @@ import java.util.function.Supplier;
  * gets through again, so an Infinispan that is down costs no request its timeout; writes that
  * replace or remove an entry are still tried. A cache the server lost (restarted empty) is created
  * again by that probe ({@link CacheAvailability}).
+ *
+ * <p>The caches are obtained from the Hot Rod client in the background (as page-service's
+ * {@code PageCaches} does), not injected with {@code @Remote}: Quarkus creates every injected remote
+ * cache eagerly at boot, so with Infinispan unreachable the service would not start at all. Until a
+ * cache is obtained, reads and fills of it are misses at once; writes and the readiness ping wait for
+ * it within the timeout. A failed attempt is made again once the probe finds Infinispan answering.
+ *
+ * <p>The Hot Rod client is the extension's own ({@code quarkus.infinispan-client.*}), asked of its
+ * producer rather than through a {@code RemoteCacheManager} bean ({@code Instance<RemoteCacheManager>}):
+ * that bean is {@code @ApplicationScoped}, and its client proxy subclasses {@code RemoteCacheManager},
+ * whose no-argument constructor, run for each proxy, starts a second, default-configured client.
  */
 @ApplicationScoped
 public class ContentCache {
     private static final Logger LOG = Logger.getLogger(ContentCache.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final Map<Store, RemoteCache<String, String>> caches = new EnumMap<>(Store.class);
+    /** Per cache, the attempt to obtain it (completed once obtained); see {@link #cache}. */
+    private final Map<Store, CompletableFuture<RemoteCache<String, String>>> caches = new ConcurrentHashMap<>();
+    private final Supplier<RemoteCacheManager> manager;
     private final Map<Store, Counter> hits = new EnumMap<>(Store.class);
     private final Map<Store, Counter> misses = new EnumMap<>(Store.class);
     private final long timeoutMillis;
@@ -51,24 +71,63 @@ public class ContentCache {
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     private final CacheAvailability availability;
 
-    public ContentCache(@Remote(Store.ARTICLES_NAME) RemoteCache<String, String> articles,
-            @Remote(Store.FRAGMENTS_NAME) RemoteCache<String, String> fragments,
-            ContentConfig config, MeterRegistry registry, CacheSpans spans) {
-        caches.put(Store.ARTICLES, articles);
-        caches.put(Store.FRAGMENTS, fragments);
+    public ContentCache(InfinispanClientProducer clients, ContentConfig config, MeterRegistry registry, CacheSpans spans) {
+        // one client per name, created on first use (blocking: never on a request path, see obtain)
+        this.manager = () -> clients.getNamedRemoteCacheManager(InfinispanClientUtil.DEFAULT_INFINISPAN_CLIENT_NAME);
         for (Store store : Store.values()) {
             hits.put(store, counter(registry, store, "hit"));
             misses.put(store, counter(registry, store, "miss"));
         }
         this.timeoutMillis = Math.max(1, config.cache().timeout().toMillis());
         this.spans = spans;
-        this.availability = new CacheAvailability("content-service", articles::getRemoteCacheContainer,
+        this.availability = new CacheAvailability("content-service", manager,
                 List.of(Store.ARTICLES_NAME, Store.FRAGMENTS_NAME), config.cache().probeEvery(), config.cache().timeout());
     }
 
     @PreDestroy
     void stop() {
         availability.close();
+    }
+
+    /** Obtains the caches in the background at start: the service starts, and serves, with Infinispan down. */
+    void connect(@Observes StartupEvent event) {
+        for (Store store : Store.values()) {
+            cache(store);
+        }
+    }
+
+    /**
+     * The cache, or the attempt to obtain it. Never blocks: {@code getCache} (a round trip to the server)
+     * runs on a worker thread, one attempt per cache at a time; a failed one is made again only once
+     * Infinispan is readable again (the probe got through), so while it is down calls fail at once.
+     */
+    private CompletableFuture<RemoteCache<String, String>> cache(Store store) {
+        CompletableFuture<RemoteCache<String, String>> known = caches.get(store);
+        if (known != null && !known.isCompletedExceptionally()) {
+            return known;
+        }
+        return caches.compute(store, (s, attempt) -> attempt != null && !(attempt.isCompletedExceptionally() && availability.readable())
+                ? attempt
+                : CompletableFuture.supplyAsync(() -> obtain(s), Infrastructure.getDefaultWorkerPool()));
+    }
+
+    /** Whether the cache is there to use now; if not, an attempt to obtain it is under way (or waits for the probe). */
+    private boolean obtained(Store store) {
+        CompletableFuture<RemoteCache<String, String>> cache = cache(store);
+        return cache.isDone() && !cache.isCompletedExceptionally();
+    }
+
+    private RemoteCache<String, String> obtain(Store store) {
+        try {
+            RemoteCache<String, String> cache = manager.get().getCache(store.cacheName());
+            if (cache == null) {
+                throw new IllegalStateException("Infinispan has no cache " + store.cacheName());
+            }
+            return cache;
+        } catch (RuntimeException e) {
+            availability.failed(e);
+            throw e;
+        }
     }
 
     private static Counter counter(MeterRegistry registry, Store store, String result) {
@@ -82,11 +141,11 @@ public class ContentCache {
 
     /** The value, or null on a miss or when Infinispan cannot answer in time. */
     public Uni<String> get(Store store, String key) {
-        if (!availability.readable()) {
+        if (!availability.readable() || !obtained(store)) {
             misses.get(store).increment();
             return Uni.createFrom().nullItem();
         }
-        return call(store, "get", () -> caches.get(store).getAsync(key), Objects::nonNull)
+        return call(store, "get", c -> c.getAsync(key), Objects::nonNull)
                 .invoke(value -> (value == null ? misses : hits).get(store).increment());
     }
 
@@ -95,11 +154,11 @@ public class ContentCache {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        if (!availability.readable()) {
+        if (!availability.readable() || !obtained(store)) {
             misses.get(store).increment(keys.size());
             return Uni.createFrom().item(Map.of());
         }
-        return call(store, "getAll", () -> caches.get(store).getAllAsync(keys),
+        return call(store, "getAll", c -> c.getAllAsync(keys),
                 found -> found != null && found.size() == keys.size())
                 .map(found -> found == null ? Map.<String, String>of() : found)
                 .invoke(found -> {
@@ -109,22 +168,22 @@ public class ContentCache {
     }
 
     public Uni<Void> put(Store store, String key, String value, Duration lifespan) {
-        return call(store, "put", () -> caches.get(store).putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS), null)
+        return call(store, "put", c -> c.putAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS), null)
                 .replaceWithVoid();
     }
 
     /** Stores unless a value is there already: a read filling a miss never overwrites a writer's fresh value. */
     public Uni<Void> putIfAbsent(Store store, String key, String value, Duration lifespan) {
-        if (!availability.readable()) {
+        if (!availability.readable() || !obtained(store)) {
             return Uni.createFrom().voidItem(); // a fill: nothing stale is left by skipping it
         }
         return call(store, "putIfAbsent",
-                () -> caches.get(store).putIfAbsentAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS), null)
+                c -> c.putIfAbsentAsync(key, value, lifespan.toMillis(), TimeUnit.MILLISECONDS), null)
                 .replaceWithVoid();
     }
 
     public Uni<Void> remove(Store store, String key) {
-        return call(store, "remove", () -> caches.get(store).removeAsync(key), null).replaceWithVoid();
+        return call(store, "remove", c -> c.removeAsync(key), null).replaceWithVoid();
     }
 
     /**
@@ -136,15 +195,16 @@ public class ContentCache {
     }
 
     private Uni<Boolean> ping(Store store) {
-        return OnContext.await(() -> caches.get(store).getAsync("ping:readiness").orTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
+        return OnContext.await(() -> cache(store).thenCompose(c -> c.getAsync("ping:readiness")).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
                 .map(ignored -> true)
                 .onFailure().recoverWithItem(false);
     }
 
     /** {@code hit}: for reads, whether an answer is a hit (null for writes); see {@link CacheSpans}. */
-    private <T> Uni<T> call(Store store, String operation, Supplier<CompletableFuture<T>> action, Predicate<T> hit) {
+    private <T> Uni<T> call(Store store, String operation, Function<RemoteCache<String, String>, CompletableFuture<T>> action,
+            Predicate<T> hit) {
         return spans.trace(operation, store.cacheName(),
-                        OnContext.await(() -> action.get().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)), hit)
+                        OnContext.await(() -> cache(store).thenCompose(action).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)), hit)
                 .onFailure().recoverWithItem(failure -> {
                     trouble(store, operation, failure);
                     availability.failed(failure);

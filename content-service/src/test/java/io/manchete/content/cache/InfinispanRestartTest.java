@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "content"))
 @Order(Integer.MAX_VALUE)
-class InfinispanDownTest {
+class InfinispanRestartTest {
 
     @Test
     void readsAndWritesFallBackToTheDatabaseAndRecover() {
