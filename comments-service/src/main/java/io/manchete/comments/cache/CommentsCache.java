@@ -6,13 +6,14 @@ import io.manchete.comments.config.CommentsConfig;
 import io.manchete.commons.reactive.OnContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.infinispan.client.runtime.InfinispanClientProducer;
+import io.quarkus.infinispan.client.runtime.InfinispanClientUtil;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheContainer;
 import org.infinispan.client.hotrod.RemoteCacheManager;
@@ -57,10 +58,15 @@ public class CommentsCache {
     private final CacheSpans spans;
     private final CacheAvailability availability;
 
-    public CommentsCache(Instance<RemoteCacheManager> manager, CommentsConfig config, MeterRegistry registry, CacheSpans spans) {
+    /**
+     * {@code clients}: the extension's producer, asked for its default Hot Rod client (as content-service
+     * does): an {@code Instance<RemoteCacheManager>} would hand out a client proxy whose construction
+     * starts a second, default-configured client.
+     */
+    public CommentsCache(InfinispanClientProducer clients, CommentsConfig config, MeterRegistry registry, CacheSpans spans) {
         Duration retry = config.cache().retryAfter();
-        this.fragments = new LazyRemoteCache(FRAGMENTS, () -> manager.get().getCache(FRAGMENTS), Infrastructure.getDefaultWorkerPool(), retry);
-        this.counts = new LazyRemoteCache(COUNTS, () -> manager.get().getCache(COUNTS), Infrastructure.getDefaultWorkerPool(), retry);
+        this.fragments = new LazyRemoteCache(FRAGMENTS, () -> client(clients).getCache(FRAGMENTS), Infrastructure.getDefaultWorkerPool(), retry);
+        this.counts = new LazyRemoteCache(COUNTS, () -> client(clients).getCache(COUNTS), Infrastructure.getDefaultWorkerPool(), retry);
         this.config = config;
         this.fragmentHits = requests(registry, FRAGMENTS, "hit");
         this.fragmentMisses = requests(registry, FRAGMENTS, "miss");
@@ -80,6 +86,10 @@ public class CommentsCache {
      * The Hot Rod client of the obtained caches, for the availability probe (on its own thread); null
      * until a cache is obtained, which this starts in the background (reads skip the cache meanwhile).
      */
+    private static RemoteCacheManager client(InfinispanClientProducer clients) {
+        return clients.getNamedRemoteCacheManager(InfinispanClientUtil.DEFAULT_INFINISPAN_CLIENT_NAME);
+    }
+
     private RemoteCacheContainer client() {
         fragments.obtainAsync();
         counts.obtainAsync();
@@ -180,18 +190,28 @@ public class CommentsCache {
     }
 
     /**
-     * True when both caches answer within the timeout: a plain read of a key nobody writes, neither
-     * counted nor traced, tried even while reads skip the cache after a failure.
+     * True when Infinispan is in use and both caches answer within the timeout, asked one after the
+     * other (a plain read of a key nobody writes, neither counted nor traced). While Infinispan is out
+     * of use after a failure this answers false at once, without a call: several calls at a time to a
+     * cache the server lost (an empty restart) stall the one Hot Rod connection — each error answer
+     * holds back the answers behind it — until the probe has created the cache again. A failed ping
+     * takes Infinispan out of use (and so starts the probe).
      */
     public Uni<Boolean> reachable() {
-        return Uni.combine().all().unis(ping(fragments), ping(counts)).with((f, c) -> f && c);
+        if (!availability.readable()) {
+            return Uni.createFrom().item(false);
+        }
+        return ping(fragments).chain(up -> up ? ping(counts) : Uni.createFrom().item(false));
     }
 
     private Uni<Boolean> ping(LazyRemoteCache cache) {
         long timeout = config.cache().timeout().toMillis();
         return OnContext.await(() -> cache.run(c -> c.getAsync("ping:readiness"), timeout))
                 .map(ignored -> true)
-                .onFailure().recoverWithItem(false);
+                .onFailure().recoverWithItem(failure -> {
+                    availability.failed(failure);
+                    return false;
+                });
     }
 
     private static Long parseCount(String value) {

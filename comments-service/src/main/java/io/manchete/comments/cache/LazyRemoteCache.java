@@ -66,7 +66,10 @@ final class LazyRemoteCache {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        // the timeout completes a copy, never the Hot Rod operation's own future: the client closes its
+        // connection (failing every call on it) when the server's answer to a completed operation is an
+        // error, e.g. "cache not found" from a slow server restarted empty (ISPN004077)
+        return result.copy().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Starts obtaining the cache (in the background) unless it is there or was just tried. */

@@ -2,13 +2,18 @@ package io.manchete.commons.cache;
 
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheContainer;
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
 import org.infinispan.client.hotrod.configuration.RemoteCacheConfiguration;
 import org.infinispan.commons.configuration.StringConfiguration;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -24,22 +29,41 @@ import java.util.function.Supplier;
  * <li>After a failed call ({@link #failed}), {@link #readable()} is false: reads and fills skip
  * Infinispan (a miss; the database answers) instead of each waiting for its timeout. Writes that
  * must not leave a stale entry behind are still tried by the caller.</li>
- * <li>Meanwhile one background thread, off every request path, pings each cache every
- * {@code probeEvery}; once all answer, reads use Infinispan again.</li>
- * <li>A probe that finds a cache missing on the server — an Infinispan Server restarted empty: the
- * clients created their caches at start, the server does not keep them — creates it again from the
- * client's own configuration ({@code quarkus.infinispan-client.cache.<name>.configuration}). The
- * Hot Rod client re-registers its near-cache listeners by itself once the cache is there.</li>
+ * <li>Meanwhile one background thread, off every request path, probes every {@code probeEvery}:
+ * it asks the server for its cache names, creates each of this service's caches the server lacks
+ * (an Infinispan Server restarted empty: the clients created their caches at start, the server does
+ * not keep them) from the client's own configuration
+ * ({@code quarkus.infinispan-client.cache.<name>.configuration}), then pings each cache, one at a
+ * time; once all answer, reads use Infinispan again. The Hot Rod client re-registers its near-cache
+ * listeners by itself once the cache is there.</li>
  * </ul>
+ *
+ * <p>Why not just ping the caches and create those answered "not found": the Hot Rod client (16.0)
+ * stops decoding at each error answer, and the answers that arrived behind it in the same read wait
+ * for the next bytes from the server. After several calls at a time to lost caches (writes, which are
+ * still tried) the connection is backed up that way: each later answer comes one read late, a
+ * ping's "not found" only after the next call — past the ping's timeout — and calls time out, are
+ * sent again and close the connection when their second answer is an error (ISPN004077). A probe
+ * that only pinged never saw "not found" in time: the caches stayed lost for as long as nothing else
+ * was answered. So the names and the creations go over the probe's own Hot Rod connection (a second
+ * client with the same configuration, made at the first probe), one call at a time and never
+ * answered with an error; then each ping on the service's connection is asked again every
+ * {@code min(timeout, 200 ms)} until one is answered: every further answer lets one backed-up answer
+ * through, and the first that is no error clears the rest.</p>
  */
 public final class CacheAvailability implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CacheAvailability.class);
     private static final String PING_KEY = "ping:readiness";
+    /** Pings of one cache in one probe while none is answered. */
+    private static final int PINGS = 10;
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String owner;
     private final Supplier<? extends RemoteCacheContainer> client;
     private volatile RemoteCacheContainer container;
+    /** The probe's own connection for cache names and creations (probe thread only), once made. */
+    private volatile RemoteCacheManager admin;
+    private volatile boolean closed;
     private final List<String> caches;
     private final long probeEveryMillis;
     private final long timeoutMillis;
@@ -105,11 +129,7 @@ public final class CacheAvailability implements AutoCloseable {
     }
 
     private void probe() {
-        boolean all = true;
-        for (String name : caches) {
-            all &= ping(name);
-        }
-        if (all) {
+        if (reachAll()) {
             down = false;
             probing.set(false);
             LOG.infof("Infinispan answers again: %s reads its caches again", owner);
@@ -140,19 +160,59 @@ public final class CacheAvailability implements AutoCloseable {
         return known;
     }
 
-    /** One round trip to the cache; a cache the server does not know is created again. */
-    private boolean ping(String name) {
+    /**
+     * Creates the caches the server lacks, then pings each, one at a time (blocking; on the probe
+     * thread). True when every cache answered.
+     */
+    private boolean reachAll() {
         RemoteCacheContainer rcc = container();
         if (rcc == null) {
             return false;
         }
+        Set<String> existing;
+        try {
+            existing = admin(rcc).getCacheNames();
+        } catch (RuntimeException e) {
+            LOG.debugf("Infinispan probe for %s: no cache names (%s)", owner, describe(e));
+            return false;
+        }
+        for (String name : caches) {
+            if (!existing.contains(name) && !recreate(name)) {
+                return false;
+            }
+        }
+        for (String name : caches) {
+            if (!pingUntilAnswered(rcc, name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Pings the cache, and pings it again every {@code min(timeout, 200 ms)} while no ping has been
+     * answered, {@value #PINGS} times at most. A cache the server does not know (lost since the
+     * names) is created again.
+     */
+    private boolean pingUntilAnswered(RemoteCacheContainer rcc, String name) {
+        long stepMillis = Math.max(50, Math.min(timeoutMillis, 200));
+        List<CompletableFuture<String>> pings = new ArrayList<>();
         try {
             RemoteCache<String, String> cache = rcc.getCache(name);
             if (cache == null) {
                 return recreate(name);
             }
-            cache.getAsync(PING_KEY).get(timeoutMillis, TimeUnit.MILLISECONDS);
-            return true;
+            for (int attempt = 0; attempt < PINGS; attempt++) {
+                pings.add(cache.getAsync(PING_KEY));
+                try {
+                    CompletableFuture.anyOf(pings.toArray(CompletableFuture[]::new)).get(stepMillis, TimeUnit.MILLISECONDS);
+                    return true;
+                } catch (java.util.concurrent.TimeoutException noAnswerYet) {
+                    // ask again: the next answer lets a backed-up one through
+                }
+            }
+            LOG.debugf("Infinispan probe of %s for %s: none of %d pings answered", name, owner, PINGS);
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -162,20 +222,42 @@ public final class CacheAvailability implements AutoCloseable {
             }
             LOG.debugf("Infinispan probe of %s for %s failed: %s", name, owner, describe(e));
             return false;
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.debugf("Infinispan probe of %s for %s timed out", name, owner);
-            return false;
         }
+    }
+
+    /**
+     * The probe's own Hot Rod client, made from the service's client's configuration at the first
+     * probe (blocking; probe thread only); the service's client itself if that cannot be done.
+     */
+    private RemoteCacheContainer admin(RemoteCacheContainer rcc) {
+        RemoteCacheManager known = admin;
+        if (known != null) {
+            return known;
+        }
+        try {
+            ConfigurationBuilder builder = new ConfigurationBuilder().read(rcc.getConfiguration());
+            builder.statistics().disable().jmxDisable();
+            known = new RemoteCacheManager(builder.build());
+        } catch (RuntimeException e) {
+            LOG.debugf("No probe connection of its own for %s (%s): using the service's", owner, describe(e));
+            return rcc;
+        }
+        admin = known;
+        if (closed) {
+            known.stop();
+        }
+        return known;
     }
 
     /** Creates the cache on the server from the client's configuration of it (blocking; on the probe thread). */
     private boolean recreate(String name) {
         try {
-            RemoteCacheContainer rcm = container();
-            if (rcm == null) {
+            RemoteCacheContainer client = container();
+            if (client == null) {
                 return false;
             }
-            RemoteCacheConfiguration configured = rcm.getConfiguration().remoteCaches().get(name);
+            RemoteCacheConfiguration configured = client.getConfiguration().remoteCaches().get(name);
+            RemoteCacheContainer rcm = admin(client);
             if (configured != null && configured.configuration() != null) {
                 rcm.administration().getOrCreateCache(name, new StringConfiguration(configured.configuration()));
             } else if (configured != null && configured.templateName() != null) {
@@ -216,6 +298,11 @@ public final class CacheAvailability implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         prober.shutdownNow();
+        RemoteCacheManager own = admin;
+        if (own != null) {
+            own.stop();
+        }
     }
 }

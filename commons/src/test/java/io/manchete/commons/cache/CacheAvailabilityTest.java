@@ -31,6 +31,12 @@ class CacheAvailabilityTest {
                     if (method.getName().equals("getCache")) {
                         return cache;
                     }
+                    if (method.getName().equals("getCacheNames")) {
+                        if (down.get()) {
+                            throw new IllegalStateException("connection refused");
+                        }
+                        return java.util.Set.of("a", "b");
+                    }
                     throw new UnsupportedOperationException(method.getName());
                 });
     }

@@ -188,16 +188,26 @@ public class ContentCache {
 
     /**
      * True when both caches answer within the timeout (a plain read of a key nobody writes; not
-     * counted as a cache request).
+     * counted as a cache request), asked one after the other. While Infinispan is out of use after a
+     * failure this answers false at once, without a call: several calls at a time to a cache the server
+     * lost (an empty restart) stall the one Hot Rod connection — each error answer holds back the
+     * answers behind it — until the probe has created the cache again. A failed ping takes Infinispan
+     * out of use (and so starts the probe).
      */
     public Uni<Boolean> reachable() {
-        return Uni.combine().all().unis(ping(Store.ARTICLES), ping(Store.FRAGMENTS)).with((a, f) -> a && f);
+        if (!availability.readable()) {
+            return Uni.createFrom().item(false);
+        }
+        return ping(Store.ARTICLES).chain(up -> up ? ping(Store.FRAGMENTS) : Uni.createFrom().item(false));
     }
 
     private Uni<Boolean> ping(Store store) {
         return OnContext.await(() -> cache(store).thenCompose(c -> c.getAsync("ping:readiness")).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS))
                 .map(ignored -> true)
-                .onFailure().recoverWithItem(false);
+                .onFailure().recoverWithItem(failure -> {
+                    availability.failed(failure);
+                    return false;
+                });
     }
 
     /** {@code hit}: for reads, whether an answer is a hit (null for writes); see {@link CacheSpans}. */

@@ -258,7 +258,6 @@ class ArticleApiTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(equalToIgnoringCase("Reactive PostgreSQL connections health check")))
-                .body("checks.name", hasItem(equalToIgnoringCase("Infinispan cluster connection health check")))
                 .body("checks.name", hasItem("content-service Infinispan caches"))
                 .body("checks.status", everyItem(equalTo("UP")));
     }

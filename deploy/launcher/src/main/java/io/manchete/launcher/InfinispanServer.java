@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A real Infinispan Server 16 in its own JVM, with the classpath that {@code deploy/infinispan-server}
@@ -104,6 +106,25 @@ public final class InfinispanServer implements AutoCloseable {
     public void kill() {
         if (process != null) {
             process.kill();
+        }
+    }
+
+    /**
+     * kill -9 and delete the server's data, for failure tests: the next {@link #start} is an empty
+     * server (no caches, since their owners create them, not the server's configuration).
+     */
+    public void killAndWipe() {
+        kill();
+        Path data = serverRoot.resolve("data");
+        if (!Files.exists(data)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(data)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + data, e);
         }
     }
 

@@ -127,7 +127,10 @@ public interface GatewayConfig {
         @WithDefault("250ms")
         Duration timeout();
 
-        /** After an Infinispan failure, requests compose without the caches this long before trying again. */
+        /**
+         * After an Infinispan failure requests compose without the caches until a background probe,
+         * asking this often, gets through to all three (creating again those an empty restarted server lacks).
+         */
         @WithDefault("1s")
         Duration retryAfterFailure();
 

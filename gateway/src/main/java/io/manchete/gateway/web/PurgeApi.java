@@ -132,15 +132,20 @@ public class PurgeApi {
         }
         Context context = Vertx.currentContext();
         CompletableFuture<Void> written;
+        // while the caches are out of use after a failure, refused without a call: the probe brings them
+        // back (an empty restarted server: creates them again) and the outboxes deliver the purge then
+        boolean usable = caches.available();
         try {
-            written = caches.ready() ? tagVersions.purge(tags, timeoutMillis)
-                    : CompletableFuture.failedFuture(new IllegalStateException("the caches are not available yet"));
+            written = usable ? tagVersions.purge(tags, timeoutMillis)
+                    : CompletableFuture.failedFuture(new IllegalStateException("the caches are not available"));
         } catch (RuntimeException e) {
             written = CompletableFuture.failedFuture(e);
         }
         OnContext.whenComplete(written, context, (ignored, failure) -> {
             if (failure != null) {
-                caches.failed(GatewayCaches.TAGS, "purge", failure);
+                if (usable) {
+                    caches.failed(GatewayCaches.TAGS, "purge", failure);
+                }
                 ctx.response().putHeader("Retry-After", "1");
                 problem(ctx, 503, "Service Unavailable", "The purge could not be recorded; try again.", "unavailable");
                 return;

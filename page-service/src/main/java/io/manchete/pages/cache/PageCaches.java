@@ -10,8 +10,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import io.quarkus.infinispan.client.runtime.InfinispanClientProducer;
+import io.quarkus.infinispan.client.runtime.InfinispanClientUtil;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.jboss.logging.Logger;
@@ -75,9 +76,15 @@ public class PageCaches {
     private final CacheAvailability availability;
     private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * {@code clients}: the extension's producer, asked for its default Hot Rod client (as content-service
+     * does): an {@code Instance<RemoteCacheManager>} would hand out a client proxy whose construction
+     * starts a second, default-configured client.
+     */
     @Inject
-    public PageCaches(Instance<RemoteCacheManager> manager, MeterRegistry registry, PagesConfig config, CacheSpans spans) {
-        this(Map.of(), registry, config, spans, manager::get);
+    public PageCaches(InfinispanClientProducer clients, MeterRegistry registry, PagesConfig config, CacheSpans spans) {
+        this(Map.of(), registry, config, spans,
+                () -> clients.getNamedRemoteCacheManager(InfinispanClientUtil.DEFAULT_INFINISPAN_CLIENT_NAME));
     }
 
     /** {@code manager}: the Hot Rod client, for the background probe (tests pass one that fails). */
@@ -235,12 +242,22 @@ public class PageCaches {
     }
 
     /**
-     * True when every cache answers within the timeout: a plain read of a key nobody writes, neither
-     * counted nor traced.
+     * True when Infinispan is in use and every cache answers within the timeout, asked one after the
+     * other (a plain read of a key nobody writes, neither counted nor traced). While Infinispan is out
+     * of use after a failure this answers false at once, without a call: several calls at a time to a
+     * cache the server lost (an empty restart) stall the one Hot Rod connection — each error answer
+     * holds back the answers behind it — until the probe has created the cache again. A failed ping
+     * takes Infinispan out of use (and so starts the probe).
      */
     public Uni<Boolean> reachable() {
-        List<Uni<Boolean>> pings = List.of(ping(LAYOUTS), ping(FRONTS), ping(ASSETS), ping(NAVIGATION));
-        return Uni.combine().all().unis(pings).with(results -> results.stream().allMatch(Boolean.TRUE::equals));
+        if (!availability.readable()) {
+            return Uni.createFrom().item(false);
+        }
+        Uni<Boolean> all = Uni.createFrom().item(true);
+        for (String name : NAMES) {
+            all = all.chain(up -> up ? ping(name) : Uni.createFrom().item(false));
+        }
+        return all;
     }
 
     private Uni<Boolean> ping(String cache) {
@@ -249,7 +266,10 @@ public class PageCaches {
         }
         return OnContext.await(() -> bounded(() -> cache(cache).getAsync("ping:readiness")))
                 .map(ignored -> true)
-                .onFailure().recoverWithItem(false);
+                .onFailure().recoverWithItem(e -> {
+                    availability.failed(e);
+                    return false;
+                });
     }
 
     private <T> Uni<Void> quietly(String cache, String operation, String key, Supplier<? extends CompletionStage<T>> call) {
