@@ -20,7 +20,7 @@ import java.util.Map;
  * str = u16 length + UTF-8 bytes
  * </pre>
  *
- * Instances are immutable; {@link #encoded()} is the stored form and must not be changed (the near
+ * Instances are immutable (but for a hint kept for {@link LastGoodPages}); {@link #encoded()} is the stored form and must not be changed (the near
  * cache hands the same array to every reader).
  */
 public final class CacheEntry {
@@ -41,6 +41,8 @@ public final class CacheEntry {
     private final String[] versions;
     private final int bodyOffset;
     private final int bodyLength;
+    /** A hint for {@link LastGoodPages}: this instance is its copy (racy by design: a stale hint costs one look-up). */
+    private volatile boolean keptAsLastGood;
 
     private CacheEntry(byte[] raw, int status, long storedAt, int maxAge, int staleWhileRevalidate, int staleIfError,
                        String contentType, String etag, String title, String surrogateKey, String[] tags,
@@ -150,6 +152,14 @@ public final class CacheEntry {
 
     public byte[] encoded() {
         return raw;
+    }
+
+    boolean keptAsLastGood() {
+        return keptAsLastGood;
+    }
+
+    void keptAsLastGood(boolean kept) {
+        keptAsLastGood = kept;
     }
 
     public int status() {

@@ -26,9 +26,13 @@ public final class LastGoodPages {
         this.staleRetentionSeconds = Math.max(0, staleRetentionSeconds);
     }
 
-    /** Keeps {@code entry} for {@code key} if it is a 200 and newer than the copy held. */
+    /**
+     * Keeps {@code entry} for {@code key} if it is a 200 and newer than the copy held. An instance
+     * kept already costs no map look-up (every page-cache hit calls this; see
+     * {@link CacheEntry#keptAsLastGood()}).
+     */
     public void remember(String key, CacheEntry entry) {
-        if (maxEntries == 0 || entry == null || entry.status() != 200) {
+        if (maxEntries == 0 || entry == null || entry.status() != 200 || entry.keptAsLastGood()) {
             return;
         }
         CacheEntry held = pages.get(key);
@@ -36,6 +40,10 @@ public final class LastGoodPages {
             return;
         }
         pages.put(key, entry);
+        entry.keptAsLastGood(true);
+        if (held != null) {
+            held.keptAsLastGood(false);
+        }
         if (pages.size() > maxEntries) {
             trim();
         }
@@ -52,6 +60,7 @@ public final class LastGoodPages {
     }
 
     public void clear() {
+        pages.values().forEach(entry -> entry.keptAsLastGood(false));
         pages.clear();
     }
 
@@ -61,10 +70,10 @@ public final class LastGoodPages {
 
     private void trim() {
         int target = Math.max(0, maxEntries - Math.max(1, maxEntries / 10));
-        Iterator<String> keys = pages.keySet().iterator();
-        while (pages.size() > target && keys.hasNext()) {
-            keys.next();
-            keys.remove();
+        Iterator<CacheEntry> entries = pages.values().iterator();
+        while (pages.size() > target && entries.hasNext()) {
+            entries.next().keptAsLastGood(false);
+            entries.remove();
         }
     }
 }

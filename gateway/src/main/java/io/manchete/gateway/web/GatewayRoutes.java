@@ -194,8 +194,8 @@ public class GatewayRoutes {
      */
     final class StreamingPage implements PageDelivery.StreamedFlush {
         private final RoutingContext ctx;
-        /** The request's span (the flush may start on a timer). */
-        private final Span span = Span.current();
+        /** The request's span, taken when an assembly starts (the flush may start on a timer). */
+        private volatile Span span = Span.getInvalid();
         private volatile String cacheStatus = "Manchete; fwd=miss";
         /** Set once the answer has started (its trace id: the access log's). */
         private volatile String traceId;
@@ -207,7 +207,9 @@ public class GatewayRoutes {
 
         @Override
         public void cacheStatus(String cacheStatus) {
+            // called on the request's context as the page's assembly starts: a page-cache hit never gets here
             this.cacheStatus = cacheStatus;
+            this.span = Span.current();
         }
 
         @Override

@@ -123,6 +123,8 @@ public class PageDelivery {
     private final long staleRetentionSeconds;
     private final Coalescer<Built> builds = new Coalescer<>();
     private final LastGoodPages lastGood;
+    /** See {@link #decode}: a power of two, about the page near cache's size. */
+    private final CacheEntry[] decoded = new CacheEntry[8192];
 
     public PageDelivery(PageAssembler assembler, GatewayCaches caches, TagVersions tagVersions, ErrorPages errorPages,
                         GatewayMetrics metrics, GatewayConfig config) {
@@ -159,7 +161,7 @@ public class PageDelivery {
                 return;
             }
             caches.succeeded();
-            found(request, CacheEntry.decode(raw), context, done, failed);
+            found(request, decode(raw), context, done, failed);
         }, failed);
     }
 
@@ -426,6 +428,28 @@ public class PageDelivery {
             tags.put(tag, "");
         }
         return tags;
+    }
+
+    /**
+     * The entry stored as {@code raw}, decoded once per array: the near cache hands every reader the
+     * same array, so a hit finds its entry here by identity instead of decoding the header again
+     * (and {@link LastGoodPages#remember} then recognises the instance it keeps). Direct-mapped and
+     * racy on purpose: entries are immutable, a lost or overwritten slot only means one more decode.
+     */
+    CacheEntry decode(byte[] raw) {
+        if (raw == null) {
+            return null;
+        }
+        int slot = System.identityHashCode(raw) & (decoded.length - 1);
+        CacheEntry entry = decoded[slot];
+        if (entry != null && entry.encoded() == raw) {
+            return entry;
+        }
+        entry = CacheEntry.decode(raw);
+        if (entry != null) {
+            decoded[slot] = entry;
+        }
+        return entry;
     }
 
     /** Page builds in flight in this process (for tests). */

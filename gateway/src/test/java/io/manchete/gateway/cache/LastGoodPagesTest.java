@@ -51,4 +51,32 @@ class LastGoodPagesTest {
         pages.clear();
         assertEquals(0, pages.size());
     }
+
+    @Test
+    void aCopyDroppedByTheBoundOrByClearIsKeptAgainWhenServedAgain() {
+        LastGoodPages pages = new LastGoodPages(1, 3600);
+        CacheEntry a = page(200, NOW, 30, 86400, "a");
+        pages.remember("a", a);
+        pages.remember("a", a); // the same instance again: no look-up, still kept
+        assertSame(a, pages.usable("a", NOW));
+        pages.remember("b", page(200, NOW, 30, 86400, "b")); // over the bound of 1: trimmed
+        assertNull(pages.usable("a", NOW), "dropped by the bound");
+        pages.remember("a", a);
+        assertSame(a, pages.usable("a", NOW), "kept again when served again");
+        pages.clear();
+        pages.remember("a", a);
+        assertSame(a, pages.usable("a", NOW), "kept again after clear");
+    }
+
+    @Test
+    void aNewerCopyReplacesTheOlderWhichCanBeKeptAgainLaterOnlyIfNewer() {
+        LastGoodPages pages = new LastGoodPages(10, 3600);
+        CacheEntry older = page(200, NOW - 20_000, 30, 86400, "old");
+        CacheEntry newer = page(200, NOW - 10_000, 30, 86400, "new");
+        pages.remember("a", older);
+        pages.remember("a", newer);
+        assertSame(newer, pages.usable("a", NOW));
+        pages.remember("a", older);
+        assertSame(newer, pages.usable("a", NOW));
+    }
 }

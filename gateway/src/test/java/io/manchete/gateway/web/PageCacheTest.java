@@ -123,6 +123,12 @@ class PageCacheTest {
         for (String tag : List.of("shell", "section:world", "article:" + slug, "comments:" + slug)) {
             assertTrue(caches.tags().getAsync(tag).isDone(), tag + " version in the near cache");
         }
+        // the near cache hands every reader the same array, so a hit decodes the entry once (PageDelivery.decode)
+        byte[] raw = caches.pages().getAsync("page1 article /world/" + slug).join();
+        assertTrue(raw == caches.pages().getAsync("page1 article /world/" + slug).join(), "the same array each time");
+        PageDelivery delivery = Arc.container().instance(PageDelivery.class).get();
+        assertTrue(delivery.decode(raw) == delivery.decode(raw), "decoded once");
+        assertTrue(delivery.decode(raw.clone()) != delivery.decode(raw), "by identity, not by content");
     }
 
     @Test
