@@ -123,8 +123,11 @@ public class PageDelivery {
     private final long staleRetentionSeconds;
     private final Coalescer<Built> builds = new Coalescer<>();
     private final LastGoodPages lastGood;
-    /** See {@link #decode}: a power of two, about the page near cache's size. */
-    private final CacheEntry[] decoded = new CacheEntry[8192];
+    /**
+     * See {@link #decode}: a power of two, well under the page near cache's 5,000 entries (the hot
+     * pages of a Zipf load), since each slot keeps its page's bytes alive.
+     */
+    private final CacheEntry[] decoded = new CacheEntry[2048];
 
     public PageDelivery(PageAssembler assembler, GatewayCaches caches, TagVersions tagVersions, ErrorPages errorPages,
                         GatewayMetrics metrics, GatewayConfig config) {
