@@ -482,7 +482,7 @@ public final class Bench {
         }
     }
 
-    /** The page's status, {@link #PLACEHOLDER} for a 200 with a placeholder, -1 for no answer. */
+    /** A GET's status, {@link #PLACEHOLDER} for a 200 page with a placeholder, -1 for no answer. */
     private int warm(String url, boolean revalidate) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
         if (revalidate) {
@@ -492,18 +492,6 @@ public final class Bench {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("fragment-unavailable") ? PLACEHOLDER
                     : response.statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private int get(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -531,7 +519,7 @@ public final class Bench {
 
     private double timeGetMs(String url) {
         long t0 = System.nanoTime();
-        int status = get(url);
+        int status = warm(url, false);
         double ms = (System.nanoTime() - t0) / 1e6;
         return status >= 200 && status < 400 ? ms : -1;
     }
