@@ -21,7 +21,8 @@ final class EarlyFlush {
     private final PageFlush flush;
     private final Layout layout;
     private final Part layoutPart;
-    private final List<Stitcher.Piece> pieces;
+    /** The template's pieces, cut only once the page is streamed (most assemblies never are). */
+    private List<Stitcher.Piece> pieces;
     private final Map<String, Integer> slotIndex;
     private final Part[] parts;
     private final int placeholderMaxAge;
@@ -38,7 +39,6 @@ final class EarlyFlush {
         this.layoutPart = layoutPart;
         this.placeholderMaxAge = placeholderMaxAge;
         this.links = links;
-        this.pieces = Stitcher.pieces(layout.template());
         List<Layout.Slot> slots = layout.slots();
         this.parts = new Part[slots.size()];
         this.slotIndex = new HashMap<>(slots.size() * 2);
@@ -109,6 +109,7 @@ final class EarlyFlush {
             return; // everything is there: answered whole
         }
         titleHtml = title != null ? Html.escape(title) + PageAssembler.TITLE_SUFFIX : Html.escape(layout.title());
+        pieces = Stitcher.pieces(layout.template());
         String first = next();
         begun = flush.begin(new PageFlush.Head(links, (int) Math.max(0, maxAge), personal), first);
         if (!begun) {

@@ -24,11 +24,15 @@ public final class Stitcher {
             capacity += html.length();
         }
         StringBuilder out = new StringBuilder(capacity);
-        for (Piece piece : pieces(template)) {
-            String replacement = piece.slot() != null ? slots.get(piece.slot()) : piece.title() ? titleHtml : null;
-            out.append(replacement != null ? replacement : piece.text());
+        int copied = 0;
+        for (Marker marker = Marker.next(template, 0); marker != null; marker = Marker.next(template, marker.end())) {
+            String replacement = marker.slot() != null ? slots.get(marker.slot()) : titleHtml;
+            if (replacement != null) {
+                out.append(template, copied, marker.start()).append(replacement);
+                copied = marker.end();
+            }
         }
-        return out.toString();
+        return out.append(template, copied, template.length()).toString();
     }
 
     /**
@@ -42,32 +46,42 @@ public final class Stitcher {
     static List<Piece> pieces(String template) {
         List<Piece> pieces = new ArrayList<>();
         int copied = 0;
-        int marker = template.indexOf(MARKER);
-        while (marker >= 0) {
-            int nameStart = marker + MARKER.length();
-            int end = template.indexOf(END, nameStart);
-            if (end < 0) {
-                break;
+        for (Marker marker = Marker.next(template, 0); marker != null; marker = Marker.next(template, marker.end())) {
+            if (marker.start() > copied) {
+                pieces.add(new Piece(template.substring(copied, marker.start()), null, false));
             }
-            Piece piece = null;
-            if (template.startsWith(SLOT, nameStart)) {
-                piece = new Piece(template.substring(marker, end + END.length()),
-                        template.substring(nameStart + SLOT.length(), end), false);
-            } else if (end - nameStart == TITLE.length() && template.startsWith(TITLE, nameStart)) {
-                piece = new Piece(template.substring(marker, end + END.length()), null, true);
-            }
-            if (piece != null) {
-                if (marker > copied) {
-                    pieces.add(new Piece(template.substring(copied, marker), null, false));
-                }
-                pieces.add(piece);
-                copied = end + END.length();
-            }
-            marker = template.indexOf(MARKER, end + END.length());
+            pieces.add(new Piece(template.substring(marker.start(), marker.end()), marker.slot(), marker.slot() == null));
+            copied = marker.end();
         }
         if (copied < template.length()) {
             pieces.add(new Piece(template.substring(copied), null, false));
         }
         return pieces;
+    }
+
+    /**
+     * A slot marker ({@code slot}: its name) or the title marker ({@code slot} null) from {@code start}
+     * up to {@code end} (exclusive). Other {@code <!--manchete:…-->} comments are skipped.
+     */
+    private record Marker(int start, int end, String slot) {
+
+        static Marker next(String template, int from) {
+            int marker = template.indexOf(MARKER, from);
+            while (marker >= 0) {
+                int nameStart = marker + MARKER.length();
+                int end = template.indexOf(END, nameStart);
+                if (end < 0) {
+                    return null;
+                }
+                if (template.startsWith(SLOT, nameStart)) {
+                    return new Marker(marker, end + END.length(), template.substring(nameStart + SLOT.length(), end));
+                }
+                if (end - nameStart == TITLE.length() && template.startsWith(TITLE, nameStart)) {
+                    return new Marker(marker, end + END.length(), null);
+                }
+                marker = template.indexOf(MARKER, end + END.length());
+            }
+            return null;
+        }
     }
 }
