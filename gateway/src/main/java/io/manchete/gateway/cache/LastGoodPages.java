@@ -29,7 +29,8 @@ public final class LastGoodPages {
     /**
      * Keeps {@code entry} for {@code key} if it is a 200 and newer than the copy held. An instance
      * kept already costs no map look-up (every page-cache hit calls this; see
-     * {@link CacheEntry#keptAsLastGood()}).
+     * {@link CacheEntry#keptAsLastGood()}), so an entry instance must be one page's: the page cache
+     * stores one per key, and a build is shared only by requests for the same key.
      */
     public void remember(String key, CacheEntry entry) {
         if (maxEntries == 0 || entry == null || entry.status() != 200 || entry.keptAsLastGood()) {
