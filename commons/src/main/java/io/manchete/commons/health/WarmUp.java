@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A service that has just started is cold: JIT, its PostgreSQL pool, its Hot Rod connections, the
  * first render of each template. Its first answers can miss the gateway's budgets (150–250 ms), and
- * every call that times out keeps the gateway's circuit breaker for the service open 5 s more. So the
+ * every call that times out keeps the gateway's circuit breaker for the service open 2 s more. So the
  * service is not ready ({@code /q/health/ready}, check "Warm-up") until it has answered
  * {@code manchete.warm-up.requests} (30) of its own typical requests — the {@code manchete.warm-up.paths}
  * in turn, asked of itself over loopback, {@code manchete.warm-up.concurrency} (2) at a time — or until
