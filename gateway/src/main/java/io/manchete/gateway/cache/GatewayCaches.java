@@ -8,7 +8,7 @@ import io.quarkus.infinispan.client.Remote;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.RemoteCache;
@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * failing every other call on it — the cache creation included. Under request traffic that kept the
  * page cache out of use for 10 s to minutes after an empty restart.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayCaches {
     public static final String PAGES = "gateway-pages";
     public static final String FRAGMENTS = "gateway-fragments";

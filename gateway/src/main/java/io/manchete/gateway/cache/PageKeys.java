@@ -3,7 +3,7 @@ package io.manchete.gateway.cache;
 import io.manchete.gateway.config.GatewayConfig;
 import io.manchete.gateway.page.PageRoute;
 import io.vertx.core.MultiMap;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.net.URLDecoder;
@@ -29,7 +29,7 @@ import java.util.Locale;
  * No part contains a space (paths and queries are percent-encoded, header values have their spaces
  * encoded), so the parts cannot run into each other.
  */
-@ApplicationScoped
+@Singleton
 public class PageKeys {
     static final String VERSION = "page1";
 

@@ -1,7 +1,7 @@
 package io.manchete.gateway.cache;
 
 import io.manchete.gateway.config.GatewayConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * yet gets an initial version {@code 0.<random>}. The time lets a fetch whose tags were unknown
  * before it (a fragment never seen) tell whether a purge may have crossed it.
  */
-@ApplicationScoped
+@Singleton
 public class TagVersions {
     private static final CompletableFuture<Boolean> CURRENT = CompletableFuture.completedFuture(Boolean.TRUE);
 

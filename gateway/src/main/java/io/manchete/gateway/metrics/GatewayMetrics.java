@@ -4,7 +4,7 @@ import io.manchete.gateway.cache.CacheResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The gateway's own timers and cache counters. Tag values are bounded (services, slot names from the
  * layouts, a few outcomes, routes, statuses, cache results); meters are looked up once and kept.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayMetrics {
     public static final String FRAGMENT_DURATION = "manchete.fragment.duration";
     public static final String PAGE_DURATION = "manchete.page.duration";

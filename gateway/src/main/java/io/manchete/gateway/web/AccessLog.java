@@ -7,7 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * status, time until the answer was written, page cache result ({@code -} for other routes), trace id.
  * Written on the request's context, so the console format's {@code traceId}/{@code spanId} are set too.
  */
-@ApplicationScoped
+@Singleton
 public class AccessLog {
     public static final String CATEGORY = "io.manchete.gateway.access";
     /** Read by Quarkus' OpenTelemetry instrumentation to name the server span and set {@code http.route}. */

@@ -29,7 +29,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -55,7 +55,7 @@ import java.util.function.Consumer;
  * ({@link StreamingPage}): {@code 200}, head, and the page up to the late fragment at once, the rest
  * as it arrives, {@code Server-Timing} as a trailer.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayRoutes {
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
 
@@ -82,6 +82,8 @@ public class GatewayRoutes {
     static final String QUARKUS_ROOT = "q";
     /** Every path that is not under {@code /q}. */
     static final String NOT_QUARKUS = "^/(?!q(?:/|$)).*";
+    /** The first segment of the asset proxy's paths. */
+    static final String ASSETS = "assets";
 
     private final PageDelivery delivery;
     private final PageKeys keys;
@@ -117,6 +119,9 @@ public class GatewayRoutes {
     }
 
     void init(@Observes Router router) {
+        // first: the plain page paths readers ask for, matched by hand (no regex, no path-parameter
+        // map); anything else goes on to the routes below, which answer the same pages too
+        router.route().handler(this::plainPage);
         purge.register(router);
         router.route("/assets/:name").handler(this::asset);
         router.post("/:section/:slug/comments")
@@ -130,9 +135,10 @@ public class GatewayRoutes {
                 methodNotAllowed(ctx, "comment", "POST");
             }
         });
-        router.route("/").handler(ctx -> page(ctx, PageRoute.HOME));
-        router.route("/:section").handler(ctx -> page(ctx, PageRoute.SECTION));
-        router.route("/:section/:slug").handler(ctx -> page(ctx, PageRoute.ARTICLE));
+        router.route("/").handler(ctx -> page(ctx, PageRoute.HOME, null, null));
+        router.route("/:section").handler(ctx -> page(ctx, PageRoute.SECTION, ctx.pathParam("section"), null));
+        router.route("/:section/:slug").handler(ctx -> page(ctx, PageRoute.ARTICLE, ctx.pathParam("section"),
+                ctx.pathParam("slug")));
         router.routeWithRegex(NOT_QUARKUS).handler(ctx -> {
             AccessLog.route(ROUTE_OTHER);
             error(ctx, "other", System.nanoTime(), 404, null);
@@ -142,9 +148,47 @@ public class GatewayRoutes {
 
     // ---------------------------------------------------------------- pages
 
-    private void page(RoutingContext ctx, PageRoute route) {
+    /**
+     * The fast lane of the page routes: a {@code GET}/{@code HEAD} of {@code /}, {@code /section} or
+     * {@code /section/slug} whose segments are already valid (so nothing to decode) is answered here;
+     * every other request (other methods, {@code /q}, {@code /assets}, encoded or invalid segments,
+     * trailing slashes, deeper paths) goes on to the routes that follow, unchanged.
+     */
+    private void plainPage(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!isRead(request.method())) {
+            ctx.next();
+            return;
+        }
+        String path = request.path();
+        if ("/".equals(path)) {
+            page(ctx, PageRoute.HOME, null, null);
+            return;
+        }
+        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+            ctx.next();
+            return;
+        }
+        int slash = path.indexOf('/', 1);
+        String section = slash < 0 ? path.substring(1) : path.substring(1, slash);
+        if (!Slugs.isSection(section) || isQuarkus(section) || ASSETS.equals(section)) {
+            ctx.next();
+            return;
+        }
+        if (slash < 0) {
+            page(ctx, PageRoute.SECTION, section, null);
+            return;
+        }
+        String slug = path.substring(slash + 1);
+        if (Slugs.isSlug(slug)) {
+            page(ctx, PageRoute.ARTICLE, section, slug);
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void page(RoutingContext ctx, PageRoute route, String section, String slug) {
         long start = System.nanoTime();
-        String section = route == PageRoute.HOME ? null : ctx.pathParam("section");
         if (isQuarkus(section)) {
             ctx.next();
             return;
@@ -154,7 +198,6 @@ public class GatewayRoutes {
             methodNotAllowed(ctx, route.tag(), "GET, HEAD");
             return;
         }
-        String slug = route == PageRoute.ARTICLE ? ctx.pathParam("slug") : null;
         if ((section != null && !Slugs.isSection(section)) || (route == PageRoute.ARTICLE && !Slugs.isSlug(slug))) {
             error(ctx, route.tag(), start, 404, null);
             return;

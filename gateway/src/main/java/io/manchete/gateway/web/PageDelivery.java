@@ -16,7 +16,7 @@ import io.manchete.gateway.page.PageFlush;
 import io.manchete.gateway.page.PageRoute;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  * and a page whose composition fails is answered with the last good copy this gateway itself served
  * ({@link LastGoodPages}, in memory), inside that copy's stale-if-error window.
  */
-@ApplicationScoped
+@Singleton
 public class PageDelivery {
     private static final Logger LOG = Logger.getLogger(PageDelivery.class);
     static final String CACHE_NAME = "Manchete";

@@ -200,6 +200,25 @@ class PagesTest {
         assertEquals(1, Stubs.requests("content", "GET", "/fragments/article/aaaa").size());
     }
 
+    /**
+     * Plain paths take the hand-matched lane, encoded ones the routes with path parameters: the same
+     * page either way, one entry in the page cache.
+     */
+    @Test
+    void anEncodedPathIsTheSamePageAsThePlainOne() {
+        String plain = given().get("/world/hello-world").then().statusCode(200)
+                .header("Cache-Status", "Manchete; fwd=miss; stored").extract().asString();
+        String encoded = given().urlEncodingEnabled(false).get("/w%6Frld/hello%2Dworld").then().statusCode(200)
+                .header("Cache-Status", startsWith("Manchete; hit")).extract().asString();
+        assertEquals(plain, encoded);
+        given().urlEncodingEnabled(false).get("/%77orld").then().statusCode(200)
+                .header("Surrogate-Key", containsString("section:world"));
+        given().get("/assets/" + StubUpstreams.ASSET).then().statusCode(200); // the asset proxy's, never a page
+        assertEquals(1, Stubs.requests("page", "GET", "/assets/").size());
+        assertEquals(List.of(), Stubs.requests("page", "GET", "/api/v1/layouts/article/assets"));
+        assertEquals(1, Stubs.requests("content", "GET", "/fragments/article/hello-world").size());
+    }
+
     @Test
     void layoutServiceDownIsA503() {
         Stubs.on("page", "/api/v1/layouts/article/world").down().install();
