@@ -14,6 +14,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.infinispan.client.hotrod.Flag;
+import org.infinispan.client.hotrod.MetadataValue;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheContainer;
 import org.infinispan.client.hotrod.RemoteCacheManager;
@@ -28,8 +30,14 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The service's two Infinispan caches: {@value #FRAGMENTS} (the rendered first page of an article's
- * comments, keyed by slug) and {@value #COUNTS} (the visible count, keyed by slug).
+ * The service's three Infinispan caches, each keyed by article slug: {@value #FRAGMENTS} (the
+ * rendered first page of an article's comments), {@value #COUNTS} (the visible count) and
+ * {@value #PAGES} (the same first page and count as data, JSON, so a post can be merged in without
+ * reading the database; only this service reads it).
+ *
+ * <p>A refresh after a write reads all three with their versions ({@link #entries}) and writes each
+ * only if it is unchanged since ({@link #write}): a writer that lost a race to another replica (or to
+ * a fill) learns it and refreshes again, so no writer overwrites another's newer entries.
  *
  * <p>The cache is an optimisation, never a dependency: the service starts without Infinispan (see
  * {@link LazyRemoteCache}), every call is bounded by {@code manchete.comments.cache.timeout}, a
@@ -39,17 +47,19 @@ import java.util.function.Predicate;
  * span of the request's trace ({@link CacheSpans}).
  *
  * <p>After a failed call reads and fills skip Infinispan at once until a background probe gets
- * through to both caches again (writes after a database write are still tried); a cache the server
+ * through to every cache again (writes after a database write are still tried); a cache the server
  * lost (restarted empty) is created again by that probe ({@link CacheAvailability}).
  */
 @ApplicationScoped
 public class CommentsCache {
     public static final String FRAGMENTS = "comments-fragments";
     public static final String COUNTS = "comments-counts";
+    public static final String PAGES = "comments-pages";
     private static final Logger LOG = Logger.getLogger(CommentsCache.class);
 
     private final LazyRemoteCache fragments;
     private final LazyRemoteCache counts;
+    private final LazyRemoteCache pages;
     private final CommentsConfig config;
     private final Counter fragmentHits;
     private final Counter fragmentMisses;
@@ -67,13 +77,14 @@ public class CommentsCache {
         Duration retry = config.cache().retryAfter();
         this.fragments = new LazyRemoteCache(FRAGMENTS, () -> client(clients).getCache(FRAGMENTS), Infrastructure.getDefaultWorkerPool(), retry);
         this.counts = new LazyRemoteCache(COUNTS, () -> client(clients).getCache(COUNTS), Infrastructure.getDefaultWorkerPool(), retry);
+        this.pages = new LazyRemoteCache(PAGES, () -> client(clients).getCache(PAGES), Infrastructure.getDefaultWorkerPool(), retry);
         this.config = config;
         this.fragmentHits = requests(registry, FRAGMENTS, "hit");
         this.fragmentMisses = requests(registry, FRAGMENTS, "miss");
         this.countHits = requests(registry, COUNTS, "hit");
         this.countMisses = requests(registry, COUNTS, "miss");
         this.spans = spans;
-        this.availability = new CacheAvailability("comments-service", this::client, List.of(FRAGMENTS, COUNTS),
+        this.availability = new CacheAvailability("comments-service", this::client, List.of(FRAGMENTS, COUNTS, PAGES),
                 config.cache().probeEvery(), config.cache().timeout());
     }
 
@@ -93,6 +104,7 @@ public class CommentsCache {
     private RemoteCacheContainer client() {
         fragments.obtainAsync();
         counts.obtainAsync();
+        pages.obtainAsync();
         RemoteCache<String, String> obtained = fragments.current();
         return obtained == null ? null : obtained.getRemoteCacheContainer();
     }
@@ -101,6 +113,7 @@ public class CommentsCache {
     void warmUp(@Observes StartupEvent ignored) {
         fragments.obtainAsync();
         counts.obtainAsync();
+        pages.obtainAsync();
     }
 
     private static Counter requests(MeterRegistry registry, String cache, String result) {
@@ -136,22 +149,83 @@ public class CommentsCache {
                 .replaceWithVoid();
     }
 
-    /**
-     * After a write: replaces both entries with values read after the commit. If the cache refuses
-     * the new values, removes the old ones so no reader keeps seeing them.
-     */
-    public Uni<Void> refresh(String slug, String html, long count) {
-        return call("put", fragments, c -> c.putAsync(slug, html, lifespan(true), TimeUnit.MILLISECONDS).thenApply(ignored -> Boolean.TRUE), true)
-                .chain(ok -> ok == null ? Uni.createFrom().item((Boolean) null)
-                        : call("put", counts, c -> c.putAsync(slug, Long.toString(count), lifespan(false), TimeUnit.MILLISECONDS)
-                                .thenApply(ignored -> Boolean.TRUE), true))
-                .chain(ok -> ok == null ? evict(slug) : Uni.createFrom().voidItem());
+    /** Fills the structured first page after a read from the database; never overwrites. */
+    public Uni<Void> fillPage(String slug, String json) {
+        return call("putIfAbsent", pages, c -> c.putIfAbsentAsync(slug, json, lifespan(true), TimeUnit.MILLISECONDS))
+                .replaceWithVoid();
     }
 
+    /** Removes the article's entries (tried even while reads skip Infinispan). */
     public Uni<Void> evict(String slug) {
         return call("remove", fragments, c -> c.removeAsync(slug), true)
                 .chain(ignored -> call("remove", counts, c -> c.removeAsync(slug), true))
+                .chain(ignored -> call("remove", pages, c -> c.removeAsync(slug), true))
                 .replaceWithVoid();
+    }
+
+    /** An entry as a refresh read it: its value (null: absent) and its version (0 when absent). */
+    public record Versioned(String value, long version) {
+        static final Versioned ABSENT = new Versioned(null, 0);
+
+        boolean present() {
+            return value != null;
+        }
+    }
+
+    /** The three entries of an article, read for a versioned refresh. */
+    public record Entries(Versioned page, Versioned fragment, Versioned count) {
+    }
+
+    /** How a versioned {@link #write} went. */
+    public enum Written {
+        /** All three entries hold the new values. */
+        DONE,
+        /** Another writer changed an entry since it was read: refresh again. */
+        RACE_LOST,
+        /** Infinispan failed: the entries are in an unknown state. */
+        FAILED
+    }
+
+    /**
+     * The article's three entries with their versions, read at the same time; null when Infinispan
+     * failed. Tried even while reads skip Infinispan: it is the start of a refresh after a write.
+     */
+    public Uni<Entries> entries(String slug) {
+        return Uni.combine().all().unis(versioned(pages, slug), versioned(fragments, slug), versioned(counts, slug))
+                .asTuple()
+                .map(read -> read.getItem1() == null || read.getItem2() == null || read.getItem3() == null ? null
+                        : new Entries(read.getItem1(), read.getItem2(), read.getItem3()));
+    }
+
+    private Uni<Versioned> versioned(LazyRemoteCache cache, String slug) {
+        return call("getWithMetadata", cache, c -> c.getWithMetadataAsync(slug).thenApply(CommentsCache::versioned), true);
+    }
+
+    private static Versioned versioned(MetadataValue<String> entry) {
+        return entry == null ? Versioned.ABSENT : new Versioned(entry.getValue(), entry.getVersion());
+    }
+
+    /**
+     * Writes the three entries, the structured page first, each only if it is still as {@code before}
+     * read it (replaced with its version, or put if still absent). Stops at the first entry another
+     * writer changed meanwhile ({@link Written#RACE_LOST}) or at a failure ({@link Written#FAILED}).
+     */
+    public Uni<Written> write(String slug, Entries before, String page, String html, long count) {
+        return writeOne(pages, slug, before.page(), page, lifespan(true))
+                .chain(ok -> ok != Written.DONE ? Uni.createFrom().item(ok)
+                        : writeOne(fragments, slug, before.fragment(), html, lifespan(true)))
+                .chain(ok -> ok != Written.DONE ? Uni.createFrom().item(ok)
+                        : writeOne(counts, slug, before.count(), Long.toString(count), lifespan(false)));
+    }
+
+    private Uni<Written> writeOne(LazyRemoteCache cache, String slug, Versioned before, String value, long lifespan) {
+        Uni<Boolean> written = before.present()
+                ? call("replaceWithVersion", cache, c -> c.replaceWithVersionAsync(slug, value, before.version(),
+                        lifespan, TimeUnit.MILLISECONDS, 0, TimeUnit.MILLISECONDS), true)
+                // the previous value answers whether the put happened: null means it did
+                : call("putIfAbsent", cache, c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
+                        .putIfAbsentAsync(slug, value, lifespan, TimeUnit.MILLISECONDS).thenApply(previous -> previous == null), true);
+        return written.map(ok -> ok == null ? Written.FAILED : ok ? Written.DONE : Written.RACE_LOST);
     }
 
     private long lifespan(boolean fragment) {
@@ -190,7 +264,7 @@ public class CommentsCache {
     }
 
     /**
-     * True when Infinispan is in use and both caches answer within the timeout, asked one after the
+     * True when Infinispan is in use and every cache answers within the timeout, asked one after the
      * other (a plain read of a key nobody writes, neither counted nor traced). While Infinispan is out
      * of use after a failure this answers false at once, without a call: several calls at a time to a
      * cache the server lost (an empty restart) stall the one Hot Rod connection — each error answer
@@ -201,7 +275,8 @@ public class CommentsCache {
         if (!availability.readable()) {
             return Uni.createFrom().item(false);
         }
-        return ping(fragments).chain(up -> up ? ping(counts) : Uni.createFrom().item(false));
+        return ping(fragments).chain(up -> up ? ping(counts) : Uni.createFrom().item(false))
+                .chain(up -> up ? ping(pages) : Uni.createFrom().item(false));
     }
 
     private Uni<Boolean> ping(LazyRemoteCache cache) {

@@ -24,7 +24,7 @@ public class InfinispanReadiness implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         return cache.reachable().map(up -> HealthCheckResponse.named("comments-service Infinispan caches")
                 .status(up)
-                .withData("caches", CommentsCache.FRAGMENTS + "," + CommentsCache.COUNTS)
+                .withData("caches", CommentsCache.FRAGMENTS + "," + CommentsCache.COUNTS + "," + CommentsCache.PAGES)
                 .build());
     }
 }

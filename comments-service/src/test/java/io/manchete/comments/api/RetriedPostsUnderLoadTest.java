@@ -222,17 +222,20 @@ class RetriedPostsUnderLoadTest {
         }
         Driver driver = new Driver();
         ErrorLog errors = ErrorLog.install();
+        double statementsBefore = Api.dbQueries();
         vertx.runOnContext(v -> senders.forEach(s -> driver.acquire(() -> driver.send(s))));
         finished.get(DEADLINE_MILLIS + 30_000, TimeUnit.MILLISECONDS);
         double seconds = (System.nanoTime() - started) / 1e9;
+        double statements = Api.dbQueries() - statementsBefore;
         errors.uninstall();
 
         CompletableFuture<String> report = new CompletableFuture<>();
         vertx.runOnContext(v -> report.complete(String.format(
                 "%d posts (%d senders) acknowledged in %.1f s: %.0f posts/s; %d attempts, %d timed out, %d dropped by the client, "
-                        + "%d connection failures, %d retryable statuses, %d retries; answers %s",
+                        + "%d connection failures, %d retryable statuses, %d retries; answers %s; %.0f SQL statements (%.2f per attempt)",
                 POSTS, senders.size(), seconds, POSTS / seconds, tally.attempts, tally.timeouts, tally.drops,
-                tally.connectionFailures, tally.retryableStatuses, tally.retries, tally.statuses)));
+                tally.connectionFailures, tally.retryableStatuses, tally.retries, tally.statuses,
+                statements, statements / tally.attempts)));
         String summary = report.get(5, TimeUnit.SECONDS);
         System.out.println("[RetriedPostsUnderLoadTest] " + summary);
 
