@@ -698,16 +698,76 @@ public final class Bench {
         return List.of(pathsFile.toString(), Long.toString(o.seed()), String.format(Locale.ROOT, "%.4f", postShare), "1.0");
     }
 
+    /** JIT compilation above which the warm-up goes on: 0.1 core, over all the JVMs measured. */
+    static final double JIT_SETTLED_CORES = 0.1;
+    static final int SETTLE_STEP_S = 5;
+
+    /**
+     * More warm-up, {@value #SETTLE_STEP_S} s at a time, while the JVMs' JIT compilers are still busy
+     * (over {@link #JIT_SETTLED_CORES} cores in the last step), for at most {@code --settle} seconds:
+     * on a 2-core machine a compiler still working through the warm pass's code takes CPU from the code
+     * being measured. Answers the seconds added.
+     */
+    private int settle(Target t, Path script) {
+        if (o.settle() <= 0) {
+            return 0;
+        }
+        // how busy the compilers are right after the warm-up, over 1 s without load
+        Map<String, Long> jitBefore = stats.jitNanos();
+        long start = System.nanoTime();
+        sleepQuietly(1_000);
+        double cores = jitCores(jitBefore, stats.jitNanos(), (System.nanoTime() - start) / 1e9);
+        if (cores <= JIT_SETTLED_CORES) {
+            return 0;
+        }
+        progress.step("(" + t.id() + ")", String.format(Locale.ROOT,
+                "the JIT compilers use %.2f cores: more warm-up until they settle (at most %d s) …", cores, o.settle()));
+        int added = 0;
+        while (cores > JIT_SETTLED_CORES && added < o.settle()) {
+            int step = Math.min(SETTLE_STEP_S, o.settle() - added);
+            jitBefore = stats.jitNanos();
+            start = System.nanoTime();
+            Wrk more = Wrk.start(script, t.url(), o.threads(), o.connections(), step, luaArgs(t.postShare()),
+                    runDir.resolve("wrk-" + t.id() + "-settle.txt"));
+            running = more;
+            more.await();
+            added += step;
+            cores = jitCores(jitBefore, stats.jitNanos(), (System.nanoTime() - start) / 1e9);
+        }
+        progress.step("(" + t.id() + ")", String.format(Locale.ROOT, "JIT compilers at %.2f cores after %d s more warm-up",
+                cores, added));
+        return added;
+    }
+
+    static double jitCores(Map<String, Long> before, Map<String, Long> after, double seconds) {
+        long nanos = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            nanos += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), e.getValue()));
+        }
+        return seconds <= 0 ? 0 : nanos / 1e9 / seconds;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Warm-up, counters before, wrk (+ the editor), counters after, and what they mean. */
     private Map<String, Object> measure(Target t) {
         Path script = layout.root().resolve("bench/wrk/zipf.lua");
         if (o.warmup() > 0) {
             progress.step("(" + t.id() + ")", "warm-up " + o.warmup() + " s against " + t.url() + " …");
-            Wrk warm = Wrk.start(script, t.url(), o.threads(), o.connections(), o.warmup(), luaArgs(0),
+            // the scenario's own mix (its posts too), so the code it measures is the code that was warmed
+            Wrk warm = Wrk.start(script, t.url(), o.threads(), o.connections(), o.warmup(), luaArgs(t.postShare()),
                     runDir.resolve("wrk-" + t.id() + "-warmup.txt"));
             running = warm;
             warm.await();
         }
+        int settledAfter = settle(t, script);
+        Map<String, Long> jitBefore = stats.jitNanos();
         Map<String, Prometheus.Scrape> before = scrapeAll(t);
         Map<String, Double> varnishBefore = t.varnish() == null ? Map.of() : t.varnish().stats();
         ProcessStats.Snapshot snapBefore = stats.snapshot();
@@ -753,6 +813,7 @@ public final class Bench {
             Thread.currentThread().interrupt();
         }
         ProcessStats.Snapshot snapAfter = stats.snapshot();
+        Map<String, Long> jitAfter = stats.jitNanos();
         Map<String, Prometheus.Scrape> after = scrapeAll(t);
         Map<String, Double> varnishAfter = t.varnish() == null ? Map.of() : t.varnish().stats();
         double seconds = (snapAfter.nanoTime() - snapBefore.nanoTime()) / 1e9;
@@ -880,8 +941,15 @@ public final class Bench {
             p.put("cpuSeconds", c);
             p.put("cores", seconds > 0 ? c / seconds : null);
             p.put("rssMaxMb", rssMax.getOrDefault(part.name(), 0.0));
+            long jit = Math.max(0, jitAfter.getOrDefault(part.name(), 0L) - jitBefore.getOrDefault(part.name(), 0L));
+            p.put("jitCores", seconds > 0 ? jit / 1e9 / seconds : null);
             processes.put(part.name(), p);
         }
+        r.put("settleS", settledAfter);
+        double jitTotal = jitCores(jitBefore, jitAfter, seconds);
+        r.put("jitCores", jitTotal);
+        note(r, String.format(Locale.ROOT, "JIT compilers during the run: %.2f cores%s", jitTotal,
+                settledAfter > 0 ? " (warm-up went on " + settledAfter + " s for them to settle)" : ""));
         Map<String, Object> wrkPart = new LinkedHashMap<>();
         wrkPart.put("cpuSeconds", wrkCpu[0]);
         wrkPart.put("cores", seconds > 0 ? wrkCpu[0] / seconds : null);

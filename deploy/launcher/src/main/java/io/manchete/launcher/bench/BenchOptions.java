@@ -25,6 +25,7 @@ record BenchOptions(
         long seed,
         int duration,
         int warmup,
+        int settle,
         int warmPassSeconds,
         int connections,
         int threads,
@@ -106,6 +107,7 @@ record BenchOptions(
         long seed = 42;
         int duration = 30;
         int warmup = 10;
+        int settle = 60;
         int warmPass = 180;
         int connections = 64;
         int threads = 2;
@@ -135,6 +137,7 @@ record BenchOptions(
                 case "--seed" -> seed = Long.parseLong(value(args, ++i, flag));
                 case "--duration" -> duration = positive(args, ++i, flag);
                 case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, flag));
+                case "--settle" -> settle = Integer.parseInt(value(args, ++i, flag));
                 case "--warm-pass" -> warmPass = Integer.parseInt(value(args, ++i, flag));
                 case "--connections" -> connections = positive(args, ++i, flag);
                 case "--threads" -> threads = positive(args, ++i, flag);
@@ -161,6 +164,9 @@ record BenchOptions(
                 case "--delay-gateway-prop" -> prop(delayGatewayProps, value(args, ++i, flag));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
+        }
+        if (settle < 0 || settle > 300) {
+            throw new IllegalArgumentException("--settle is 0 to 300 s");
         }
         if (duration > 600) {
             throw new IllegalArgumentException("--duration is at most 600 s");
@@ -193,7 +199,7 @@ record BenchOptions(
             throw new IllegalArgumentException("only loopback addresses: " + delayUrl);
         }
         return new BenchOptions(url, pageUrl, contentUrl, commentsUrl, infinispan, delayUrl, dbPrefix, portBase,
-                articles, comments, seed, duration, warmup, warmPass, connections, threads, scenarios, fresh, jfr, out,
+                articles, comments, seed, duration, warmup, settle, warmPass, connections, threads, scenarios, fresh, jfr, out,
                 gatewayProps, serviceProps, missProps, delayProps, delayGatewayProps, token);
     }
 
@@ -243,6 +249,8 @@ record BenchOptions(
         lines.add("  --scenarios a,b,c,d,e   which to run (all): a cached pages, b page-cache misses, c realistic mix,");
         lines.add("                          d fan-out with 100 ms services, e Varnish in front of the gateway");
         lines.add("  --duration S            seconds per scenario (30)         --warmup S      wrk warm-up before each (10)");
+        lines.add("  --settle S              after the warm-up, more of it (5 s at a time, at most S s; 60, 0 = off) while");
+        lines.add("                          the JVMs' JIT compilers still use over 0.1 core: measure the code, not its compilation");
         lines.add("  --connections N         wrk connections (64)              --threads N     wrk threads (2)");
         lines.add("  --warm-pass S           budget of the first pass over every page (180)");
         lines.add("  --articles N --comments N --seed N    demo data (10000, 200000, 42)");

@@ -136,6 +136,50 @@ final class ProcessStats {
         return 0;
     }
 
+    /**
+     * CPU time (ns) the JIT compiler threads of a JVM have used ({@code C1/C2 CompilerThread*}, from
+     * {@code /proc/<pid>/task/<tid>/stat}); 0 for a process that is not a JVM or is gone.
+     */
+    static long jitNanos(long pid) {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open < 0 || close < open || !stat.substring(open + 1, close).contains("CompilerThre")) {
+                    continue;
+                }
+                String[] f = stat.substring(close + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * (1_000_000_000L / CLOCK_TICKS);
+    }
+
+    /** Clock ticks per second of /proc's times (USER_HZ, 100 on Linux). */
+    private static final long CLOCK_TICKS = 100;
+
+    /** JIT compiler CPU (ns) of every part's processes now, by part. */
+    Map<String, Long> jitNanos() {
+        Map<String, Long> jit = new LinkedHashMap<>();
+        for (Part part : parts) {
+            long nanos = 0;
+            for (long pid : safePids(part)) {
+                nanos += jitNanos(pid);
+            }
+            jit.put(part.name(), nanos);
+        }
+        return jit;
+    }
+
     /** {busy, total} jiffies of all CPUs from /proc/stat. */
     static long[] machineTicks() {
         try {
