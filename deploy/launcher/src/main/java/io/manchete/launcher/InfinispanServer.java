@@ -59,8 +59,13 @@ public final class InfinispanServer implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(
                 ManagedProcess.javaBinary(),
-                "-Xms64m", "-Xmx" + System.getProperty("manchete.infinispan.heap", "512m"),
-                "-XX:+UseSerialGC",
+                // the whole heap from the start, and G1 with a pause goal: with a small growing heap
+                // and the serial collector, young collections copying freshly cached pages took
+                // 300-490 ms on 2 busy cores, longer than the clients' cache timeouts (docs/performance.md)
+                "-Xms" + heap(), "-Xmx" + heap(),
+                "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=50",
+                // pauses, for whoever wonders why a cache call timed out (gc.log next to server.log)
+                "-Xlog:gc:file=" + serverRoot.resolve("gc.log") + ":time,uptime:filecount=2,filesize=10m",
                 "-Djava.net.preferIPv4Stack=true",
                 "-Dinfinispan.bind.address=127.0.0.1",
                 "-Dinfinispan.bind.port=" + port,
@@ -84,6 +89,11 @@ public final class InfinispanServer implements AutoCloseable {
     }
 
     /** Listening, and the log (from {@code from} on: a restart appends) says the server started. */
+    /** The server's heap ({@code -Dmanchete.infinispan.heap}, 768m by default: the demo data's caches fit). */
+    static String heap() {
+        return System.getProperty("manchete.infinispan.heap", "768m");
+    }
+
     private boolean started(long from) {
         if (!Ports.listening(port)) {
             return false;
