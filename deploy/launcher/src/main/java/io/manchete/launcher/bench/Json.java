@@ -64,7 +64,8 @@ public final class Json {
             } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 out.append(d.longValue());
             } else {
-                out.append(String.format(Locale.ROOT, "%.4f", d).replaceAll("0+$", ""));
+                // 0.99999 rounds to "1.0000": strip the zeros, then a bare point ("1." is not JSON)
+                out.append(String.format(Locale.ROOT, "%.4f", d).replaceAll("\\.?0+$", ""));
             }
         } else if (value instanceof Number || value instanceof Boolean) {
             out.append(value);
