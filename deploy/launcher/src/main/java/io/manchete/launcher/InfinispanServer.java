@@ -77,9 +77,10 @@ public final class InfinispanServer implements AutoCloseable {
         try {
             launch(command, FIRST_BOOT);
         } catch (IllegalStateException hung) {
-            // A server that clients reach while it boots can hang in its start-up for good (seen once
-            // with Infinispan 16.0.7 after "Cache cannot be retrieved while global registry is not
-            // running"): one more boot, which clients reaching it again do not stop
+            // A server that clients reach while it boots can hang in its start-up for good (Infinispan
+            // 16.0.7, restarts under client load in two CI runs, after "Cache cannot be retrieved while
+            // global registry is not running", the guard of infinispan/infinispan#14924): one more
+            // boot, which came up both times
             System.err.println("[infinispan] not started after " + FIRST_BOOT.toSeconds() + " s; killing it and starting again");
             kill();
             launch(command, Duration.ofSeconds(90));
