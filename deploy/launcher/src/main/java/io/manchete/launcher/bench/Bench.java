@@ -218,6 +218,10 @@ public final class Bench {
                 "content", o.serviceProps(), "comments", o.serviceProps());
         Suite.Options options = new Suite.Options(base, base + 1, base + 2, base + 3, o.infinispanPort(), o.dbPrefix(),
                 size, stateDir, overrides, jvmOptions);
+        // the Infinispan Server's heap and collector for load (InfinispanServer.memoryOptions)
+        if (System.getProperty("manchete.infinispan.gc") == null) {
+            System.setProperty("manchete.infinispan.gc", "g1");
+        }
         suite = new Suite(layout, options, progress);
         toClose.add(() -> {
             progress.step("bench", "stopping the suite");
