@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,8 +46,14 @@ final class LoadGenerator implements AutoCloseable {
 
     /** One answer. {@code status} is -1 for an I/O failure, -2 when no replica was ready. */
     record Sample(Group group, String replica, String path, long startNanos, long nanos, int status,
-                  boolean placeholder, String cacheStatus, String retryAfter, String contentType,
-                  String cacheControl, String surrogateControl, boolean errorPage, boolean stackTrace, String error) {
+                  String placeholderSlots, String cacheStatus, String retryAfter, String contentType,
+                  String cacheControl, String surrogateControl, String serverTiming, boolean errorPage, boolean stackTrace,
+                  String error) {
+
+        /** The page came with at least one fragment the gateway could not get. */
+        boolean placeholder() {
+            return placeholderSlots != null;
+        }
 
         boolean failed() {
             return status < 200 || status >= 300;
@@ -57,7 +64,7 @@ final class LoadGenerator implements AutoCloseable {
         }
 
         boolean degraded() {
-            return !failed() && (placeholder || staleIfError());
+            return !failed() && (placeholder() || staleIfError());
         }
 
         boolean html() {
@@ -110,7 +117,8 @@ final class LoadGenerator implements AutoCloseable {
         @Override
         public String toString() {
             return group + " " + replica + path + " -> " + (status > 0 ? Integer.toString(status) : error)
-                    + (placeholder ? " (placeholder)" : "") + " [" + cacheStatus + "] " + nanos / 1_000_000 + " ms";
+                    + (placeholder() ? " (placeholder: " + placeholderSlots + ")" : "") + " [" + cacheStatus + "] " + nanos / 1_000_000 + " ms"
+                    + (serverTiming == null || cacheStatus == null || cacheStatus.contains("; hit") ? "" : " " + serverTiming);
         }
     }
 
@@ -309,7 +317,7 @@ final class LoadGenerator implements AutoCloseable {
         String replica = balancer.pick();
         long start = System.nanoTime();
         if (replica == null) {
-            return new Sample(group, "-", path, start, 0, -2, false, null, null, null, null, null, false, false,
+            return new Sample(group, "-", path, start, 0, -2, null, null, null, null, null, null, null, false, false,
                     "no-ready-replica");
         }
         try {
@@ -319,21 +327,37 @@ final class LoadGenerator implements AutoCloseable {
             long nanos = System.nanoTime() - start;
             String body = r.body();
             boolean ok = r.statusCode() >= 200 && r.statusCode() < 300;
-            return new Sample(group, replica, path, start, nanos, r.statusCode(), ok && body.contains(PLACEHOLDER),
+            return new Sample(group, replica, path, start, nanos, r.statusCode(), ok ? placeholderSlots(body) : null,
                     r.headers().firstValue("Cache-Status").orElse(null),
                     r.headers().firstValue("Retry-After").orElse(null),
                     r.headers().firstValue("Content-Type").orElse(null),
                     r.headers().firstValue("Cache-Control").orElse(null),
                     r.headers().firstValue("Surrogate-Control").orElse(null),
+                    r.headers().firstValue("Server-Timing").orElse(null),
                     body.contains("class=\"error-page\""), !ok && stackTrace(body), null);
         } catch (IOException e) {
-            return new Sample(group, replica, path, start, System.nanoTime() - start, -1, false, null, null, null, null,
-                    null, false, false, e.getClass().getSimpleName());
+            return new Sample(group, replica, path, start, System.nanoTime() - start, -1, null, null, null, null, null,
+                    null, null, false, false, e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Sample(group, replica, path, start, System.nanoTime() - start, -1, false, null, null, null, null,
-                    null, false, false, "interrupted");
+            return new Sample(group, replica, path, start, System.nanoTime() - start, -1, null, null, null, null, null,
+                    null, null, false, false, "interrupted");
         }
+    }
+
+    private static final Pattern SLOT = Pattern.compile(PLACEHOLDER + "\" data-slot=\"([^\"]*)\"");
+
+    /** The slots of the fragments shown as placeholders ("comments", "navigation, comments"), or null if none. */
+    static String placeholderSlots(String body) {
+        if (!body.contains(PLACEHOLDER)) {
+            return null;
+        }
+        StringJoiner slots = new StringJoiner(", ");
+        Matcher m = SLOT.matcher(body);
+        while (m.find()) {
+            slots.add(m.group(1));
+        }
+        return slots.length() == 0 ? "?" : slots.toString();
     }
 
     static boolean stackTrace(String body) {

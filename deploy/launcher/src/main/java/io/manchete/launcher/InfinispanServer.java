@@ -109,12 +109,12 @@ public final class InfinispanServer implements AutoCloseable {
      * clients kept calling hung in their boot in two of three CI runs (see {@link #start}).
      */
     static List<String> memoryOptions(Path serverRoot) {
+        String gcLog = "-Xlog:gc:file=" + serverRoot.resolve("gc.log") + ":time,uptime:filecount=2,filesize=10m";
         if ("g1".equals(System.getProperty("manchete.infinispan.gc"))) {
             String heap = System.getProperty("manchete.infinispan.heap", "768m");
-            return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=50",
-                    "-Xlog:gc:file=" + serverRoot.resolve("gc.log") + ":time,uptime:filecount=2,filesize=10m");
+            return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=50", gcLog);
         }
-        return List.of("-Xms64m", "-Xmx" + System.getProperty("manchete.infinispan.heap", "512m"), "-XX:+UseSerialGC");
+        return List.of("-Xms64m", "-Xmx" + System.getProperty("manchete.infinispan.heap", "512m"), "-XX:+UseSerialGC", gcLog);
     }
 
     /** Listening, and the log (from {@code from} on: a restart appends) says the server started. */
