@@ -86,6 +86,13 @@ class ChaosIT {
      */
     static final Duration WHOLE_AGAIN = RECOVERY;
     /**
+     * A page whose comments were late (cut at their budget by the gateway while their read went on,
+     * Server-Timing {@code comments timeout}) is cached for the gateway's late-fragment-max-age (1 s);
+     * with one stale answer while it is rebuilt it is whole again within this. A cold comments
+     * fragment can be late on a loaded 2-core machine whatever else is broken.
+     */
+    static final Duration LATE_COMMENTS = Duration.ofSeconds(3);
+    /**
      * An Infinispan Server restarted empty: readers are served and writes show at once (composed
      * pages); the page cache answers again and the services report ready once every owner has created
      * its caches again — through the probe's own connection, so that the "cache not found" answers on
@@ -280,8 +287,11 @@ class ChaosIT {
         }
         run.report();
         run.assertNoFailures(Group.A);
-        run.assertEach(Group.B, "an article of a known layout: 200 whole (the last good layout)",
-                s -> s.path().equals(neverSeenRoute) || (s.status() == 200 && !s.placeholder()));
+        Set<Sample> lateComments = run.lateComments();
+        run.assertEach(Group.B, "an article of a known layout: 200 whole (the last good layout), or with the comments"
+                        + " placeholder for at most " + LATE_COMMENTS.toSeconds() + " s after they came late",
+                s -> s.path().equals(neverSeenRoute)
+                        || (s.status() == 200 && (!s.placeholder() || lateComments.contains(s))));
         run.assertEach(Group.B, "a route never seen: a 503 HTML error page with Retry-After",
                 s -> !s.path().equals(neverSeenRoute)
                         || (s.status() == 503 && s.retryAfter() != null && s.html() && s.errorPage() && !s.stackTrace()));
@@ -534,8 +544,59 @@ class ChaosIT {
             List<Sample> wrong = these.stream().filter(check.negate()).toList();
             if (!wrong.isEmpty()) {
                 fail(name + ": " + wrong.size() + " of " + these.size() + " answers were not " + expected + ", e.g.\n"
-                        + wrong.stream().limit(8).map(Sample::toString).collect(Collectors.joining("\n")));
+                        + wrong.stream().limit(8).map(Sample::toString).collect(Collectors.joining("\n"))
+                        + "\nby page (seconds from the break; plain hits left out):\n" + byPage(wrong));
             }
+        }
+
+        /**
+         * The answers with the comments placeholder that the comments' own lateness explains: the
+         * page's latest build up to then (the answer itself, or an earlier one of the same page) had the
+         * comments cut as late ({@code desc="comments timeout"}), at most {@link #LATE_COMMENTS} before.
+         */
+        Set<Sample> lateComments() {
+            Map<String, List<Sample>> pages = new LinkedHashMap<>();
+            samples.stream().sorted(java.util.Comparator.comparingLong(Sample::startNanos))
+                    .forEach(s -> pages.computeIfAbsent(s.path(), p -> new ArrayList<>()).add(s));
+            Set<Sample> explained = new java.util.HashSet<>();
+            pages.values().forEach(list -> {
+                long lateAt = Long.MIN_VALUE;
+                for (Sample s : list) {
+                    String timing = s.serverTiming();
+                    if (timing != null && timing.contains("frag-comments;")) {
+                        lateAt = timing.contains("desc=\"comments timeout\"") ? s.startNanos() : Long.MIN_VALUE;
+                    }
+                    if (s.placeholder() && lateAt != Long.MIN_VALUE
+                            && s.startNanos() - lateAt <= LATE_COMMENTS.toNanos()) {
+                        explained.add(s);
+                    }
+                }
+            });
+            return explained;
+        }
+
+        /** Per page: how many answers were wrong, and its answers other than plain hits, the last one always. */
+        private String byPage(List<Sample> wrong) {
+            Map<String, List<Sample>> pages = new LinkedHashMap<>();
+            wrong.stream().sorted(java.util.Comparator.comparingLong(Sample::startNanos))
+                    .forEach(s -> pages.computeIfAbsent(s.path(), p -> new ArrayList<>()).add(s));
+            StringBuilder out = new StringBuilder();
+            pages.forEach((path, samples) -> {
+                out.append(path).append(": ").append(samples.size()).append(" wrong of ")
+                        .append(these(path)).append('\n');
+                List<Sample> told = new ArrayList<>(samples.stream()
+                        .filter(s -> s.cacheStatus() == null || !s.cacheStatus().contains("; hit")).limit(10).toList());
+                if (!told.contains(samples.get(samples.size() - 1))) {
+                    told.add(samples.get(samples.size() - 1));
+                }
+                told.forEach(s -> out.append(String.format(Locale.ROOT, "  %+6.1f s ", (s.startNanos() - broken) / 1e9))
+                        .append(s).append('\n'));
+            });
+            return out.toString();
+        }
+
+        private long these(String path) {
+            return samples.stream().filter(s -> s.path().equals(path)).count();
         }
 
         void assertRecovered(Duration fresh, Duration whole) {

@@ -34,7 +34,7 @@ public class UpstreamClients {
         targets.put(Upstream.COMMENTS, target(vertx, Upstream.COMMENTS, config.services().comments()));
     }
 
-    /** A GET to {@code pathAndQuery} on the upstream, with twice its read budget as idle timeout. */
+    /** A GET to {@code pathAndQuery} on the upstream, with twice its read limit as idle timeout. */
     public HttpRequest<Buffer> get(Upstream upstream, String pathAndQuery) {
         Target target = targets.get(upstream);
         return target.client.get(target.basePath + pathAndQuery).timeout(2 * target.timeoutMillis);
@@ -83,8 +83,10 @@ public class UpstreamClients {
                 .setFollowRedirects(false)
                 .setTracingPolicy(TracingPolicy.IGNORE)
                 .setName("manchete-" + upstream.serviceName());
-        return new Target(WebClient.create(vertx, options), basePath, service.timeout().toMillis(),
-                service.writeTimeout().toMillis());
+        // a read's limit: its budget, or its late limit when that is longer (see GatewayConfig.Service)
+        long readLimit = Math.max(service.timeout().toMillis(),
+                service.lateLimit().map(java.time.Duration::toMillis).orElse(0L));
+        return new Target(WebClient.create(vertx, options), basePath, readLimit, service.writeTimeout().toMillis());
     }
 
     private record Target(WebClient client, String basePath, long timeoutMillis, long writeTimeoutMillis) {

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
@@ -107,6 +108,8 @@ public class UpstreamGuards {
             GatewayConfig.Retry retry = service.retry();
             this.budget = new RetryBudget(read ? retry.budgetPerSecond() : 0);
             long timeout = Math.max(1, (read ? service.timeout() : service.writeTimeout()).toMillis());
+            // a read may go on up to its late limit (the page assembler cuts a secondary at its budget)
+            long limit = read ? Math.max(timeout, service.lateLimit().map(Duration::toMillis).orElse(timeout)) : timeout;
             long delay = Math.max(0, retry.delay().toMillis());
             long jitter = Math.max(0, Math.min(delay, retry.jitter().toMillis()));
             // a retry only while the first attempt failed within half its budget (and at least the pause)
@@ -118,7 +121,7 @@ public class UpstreamGuards {
                         .limit(Math.max(1, service.bulkhead().limit()))
                         .queueSize(Math.max(1, service.bulkhead().queue()))
                         .done()
-                    .withTimeout().duration(timeout, ChronoUnit.MILLIS).done()
+                    .withTimeout().duration(limit, ChronoUnit.MILLIS).done()
                     .withCircuitBreaker()
                         .name(name)
                         .requestVolumeThreshold(Math.max(1, breaker.window()))

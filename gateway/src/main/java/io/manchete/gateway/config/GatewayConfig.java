@@ -21,6 +21,14 @@ public interface GatewayConfig {
     @WithDefault("5s")
     Duration placeholderMaxAge();
 
+    /**
+     * max-age of a page that shows a placeholder because a secondary fragment was late — cut at its
+     * budget while its read goes on up to the upstream's late limit (see {@link Service#lateLimit()})
+     * and fills the fragment cache: the next build soon after shows it.
+     */
+    @WithDefault("1s")
+    Duration lateFragmentMaxAge();
+
     /** Largest comment form body the gateway reads (bytes); bigger → 413. */
     @WithDefault("65536")
     long commentFormMaxBytes();
@@ -201,6 +209,15 @@ public interface GatewayConfig {
          * fault-tolerance timeout of this upstream. A retry (see {@link #retry()}) gets its own.
          */
         Duration timeout();
+
+        /**
+         * How long a read of this upstream may go on past its {@link #timeout()} while a page still
+         * waits for its primary fragment anyway (a secondary fragment late only then costs the reader
+         * nothing): the fault-tolerance timeout of its reads. A fragment cut at its budget, or when the
+         * primary arrived, still completes in the background up to this limit and fills the fragment
+         * cache. Unset: the budget (no patience).
+         */
+        Optional<Duration> lateLimit();
 
         /** Budget for one write (comment POST). */
         @WithDefault("2s")

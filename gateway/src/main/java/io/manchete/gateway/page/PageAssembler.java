@@ -20,6 +20,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,6 +48,8 @@ public class PageAssembler {
 
     private final FragmentCache fragments;
     private final int placeholderMaxAge;
+    /** The max-age of a page whose secondary fragment was cut as late while its read goes on. */
+    private final int lateMaxAge;
     /** How long a "does not exist" answer may be cached at most (and when the upstream said nothing). */
     private final int notFoundMaxAge;
 
@@ -57,7 +62,28 @@ public class PageAssembler {
         this.vertx = vertx;
         this.flushAfterMillis = config.earlyFlush().enabled() ? config.earlyFlush().after().toMillis() : -1;
         this.placeholderMaxAge = (int) Math.min(Integer.MAX_VALUE, config.placeholderMaxAge().toSeconds());
+        this.lateMaxAge = (int) Math.min(placeholderMaxAge, config.lateFragmentMaxAge().toSeconds());
         this.notFoundMaxAge = (int) Math.min(Integer.MAX_VALUE, config.pageCache().notFoundMaxAge().toSeconds());
+        if (vertx != null) { // without Vert.x (unit tests of the stitching) no timers, so no patience
+            patientBudgets(config);
+        }
+    }
+
+    /** Per upstream: the budget after which a secondary fragment is cut, when its reads may go on longer. */
+    private final long[] patientBudgetMillis = java.util.stream.LongStream.generate(() -> -1)
+            .limit(Upstream.values().length).toArray();
+
+    private void patientBudgets(GatewayConfig config) {
+        for (Upstream upstream : Upstream.values()) {
+            GatewayConfig.Service service = switch (upstream) {
+                case PAGE -> config.services().page();
+                case CONTENT -> config.services().content();
+                case COMMENTS -> config.services().comments();
+            };
+            long budget = Math.max(1, service.timeout().toMillis());
+            long limit = service.lateLimit().map(java.time.Duration::toMillis).orElse(budget);
+            patientBudgetMillis[upstream.ordinal()] = limit > budget ? budget : -1;
+        }
     }
 
     public Uni<Assembly> assemble(PageRoute route, String section, String slug) {
@@ -118,6 +144,7 @@ public class PageAssembler {
                 fetches.add(fragments.get(upstream, slot.name(), SlotPaths.expand(slot.path(), section, slug)));
             }
         }
+        patience(slots, fetches);
         if (flush == null || flushAfterMillis < 0 || vertx == null) {
             return Uni.combine().all().unis(fetches).with(results -> {
                 List<Part> typed = new ArrayList<>(results.size());
@@ -128,6 +155,100 @@ public class PageAssembler {
             });
         }
         return streamed(layout, layoutPart, fetches, timing, links, flush);
+    }
+
+    /**
+     * Patience with late secondary fragments: a secondary whose upstream has a late limit beyond its
+     * budget is not cut at its budget while a primary fragment has not arrived yet — the page cannot
+     * be answered before its primary anyway, so waiting costs the reader nothing. It is cut (shown as
+     * a placeholder) once its budget has passed and every primary is in; its fetch still completes in
+     * the background, up to the late limit, and fills the fragment cache for the next build.
+     */
+    private void patience(List<Layout.Slot> slots, List<Uni<Part>> fetches) {
+        if (vertx == null) {
+            return;
+        }
+        CompletableFuture<Void> primariesIn = null;
+        for (int i = 0; i < slots.size(); i++) {
+            Layout.Slot slot = slots.get(i);
+            Upstream upstream = Upstream.byServiceName(slot.service());
+            if (slot.primary() || upstream == null || patientBudgetMillis[upstream.ordinal()] < 0) {
+                continue;
+            }
+            if (primariesIn == null) {
+                primariesIn = primariesIn(slots, fetches);
+            }
+            fetches.set(i, patient(fetches.get(i), upstream, slot.name(), patientBudgetMillis[upstream.ordinal()],
+                    primariesIn));
+        }
+    }
+
+    /** A secondary cut at its budget whose read goes on (its upstream has a late limit): fresh again soon. */
+    private boolean late(Layout.Slot slot, FragmentResult result) {
+        Upstream upstream = Upstream.byServiceName(slot.service());
+        return result.outcome() == FragmentResult.Outcome.TIMEOUT && upstream != null
+                && patientBudgetMillis[upstream.ordinal()] >= 0;
+    }
+
+    /** Completes when every primary fetch has an answer (at once when the layout has no primary). */
+    private static CompletableFuture<Void> primariesIn(List<Layout.Slot> slots, List<Uni<Part>> fetches) {
+        CompletableFuture<Void> in = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger();
+        for (Layout.Slot slot : slots) {
+            if (slot.primary()) {
+                left.incrementAndGet();
+            }
+        }
+        if (left.get() == 0) {
+            in.complete(null);
+            return in;
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).primary()) {
+                fetches.set(i, fetches.get(i).onItemOrFailure().invoke((part, failure) -> {
+                    if (left.decrementAndGet() == 0) {
+                        in.complete(null);
+                    }
+                }));
+            }
+        }
+        return in;
+    }
+
+    /** The secondary's part, or a timeout once its budget has passed and the primaries are in. */
+    private Uni<Part> patient(Uni<Part> fetch, Upstream upstream, String slotName, long budgetMillis,
+                              CompletableFuture<Void> primariesIn) {
+        return Uni.createFrom().emitter(emitter -> {
+            long start = System.nanoTime();
+            AtomicBoolean answered = new AtomicBoolean();
+            AtomicLong timer = new AtomicLong(-1);
+            fetch.subscribe().with(part -> {
+                if (answered.compareAndSet(false, true)) {
+                    long id = timer.getAndSet(-2);
+                    if (id >= 0) {
+                        vertx.cancelTimer(id);
+                    }
+                    emitter.complete(part);
+                }
+            }, failure -> {
+                if (answered.compareAndSet(false, true)) {
+                    emitter.fail(failure);
+                }
+            });
+            if (answered.get()) {
+                return; // from the near cache: no timer
+            }
+            long id = vertx.setTimer(budgetMillis, ignored -> primariesIn.whenComplete((done, failure) -> {
+                if (answered.compareAndSet(false, true)) {
+                    emitter.complete(Part.fetched(FragmentResult.failed(upstream, slotName,
+                            new TimeoutException("past its budget, and the primary fragment is in"),
+                            System.nanoTime() - start), null, CacheResult.MISS));
+                }
+            }));
+            if (!timer.compareAndSet(-1, id)) {
+                vertx.cancelTimer(id); // answered meanwhile
+            }
+        });
     }
 
     /**
@@ -217,8 +338,12 @@ public class PageAssembler {
             Layout.Slot slot = slots.get(i);
             Part part = parts.get(i);
             FragmentResult result = part.result();
-            timing.add("frag-" + slot.name(), result.nanos(),
-                    part.stale() && slot.service() != null ? slot.service() + " stale-if-error" : slot.service());
+            // why a part is missing or old: "comments timeout", "content breaker_open", "comments stale-if-error"
+            timing.add("frag-" + slot.name(), result.nanos(), slot.service() == null ? null
+                    : part.stale() ? slot.service() + " stale-if-error"
+                    : result.ok() || result.outcome() == FragmentResult.Outcome.NOT_FOUND
+                            || result.outcome() == FragmentResult.Outcome.REDIRECT ? slot.service()
+                    : slot.service() + " " + result.outcome().tag());
             if (result.ok()) {
                 if (part.stale()) {
                     stale = stale == null ? new StringBuilder(slot.name()) : stale.append(' ').append(slot.name());
@@ -257,7 +382,7 @@ public class PageAssembler {
                 }
             } else {
                 html.put(slot.name(), placeholder(slot.name()));
-                maxAge = Math.min(maxAge, placeholderMaxAge);
+                maxAge = Math.min(maxAge, late(slot, result) ? lateMaxAge : placeholderMaxAge);
             }
         }
         if (primaryProblem instanceof Assembly.Redirect redirect) {

@@ -229,6 +229,11 @@ class PageAssemblerTest {
             }
 
             @Override
+            public Duration lateFragmentMaxAge() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
             public long commentFormMaxBytes() {
                 return 65536;
             }
