@@ -86,10 +86,11 @@ class ChaosIT {
      */
     static final Duration WHOLE_AGAIN = RECOVERY;
     /**
-     * A page whose comments were late (cut at their budget by the gateway while their read went on,
-     * Server-Timing {@code comments timeout}) is cached for the gateway's late-fragment-max-age (1 s);
-     * with one stale answer while it is rebuilt it is whole again within this. A cold comments
-     * fragment can be late on a loaded 2-core machine whatever else is broken.
+     * A page whose comments were late (past their budget, Server-Timing {@code comments timeout};
+     * comments-service still finishes the read and caches it) is cached for the gateway's
+     * late-fragment-max-age (1 s); with one stale answer while it is rebuilt it is whole again within
+     * this. The cold comments of the most-commented article can be late on a loaded 2-core machine
+     * whatever else is broken.
      */
     static final Duration LATE_COMMENTS = Duration.ofSeconds(3);
     /**

@@ -22,9 +22,10 @@ public interface GatewayConfig {
     Duration placeholderMaxAge();
 
     /**
-     * max-age of a page that shows a placeholder because a secondary fragment was late — cut at its
-     * budget while its read goes on up to the upstream's late limit (see {@link Service#lateLimit()})
-     * and fills the fragment cache: the next build soon after shows it.
+     * max-age of a page that shows a placeholder because a secondary fragment was late (a timeout, not
+     * a refusal, an error or an open breaker): the service is up and finishes the read the gateway
+     * gave up on, so a build soon after likely shows it (with a late limit, see
+     * {@link Service#lateLimit()}, the gateway's own read goes on and fills the fragment cache).
      */
     @WithDefault("1s")
     Duration lateFragmentMaxAge();
@@ -215,7 +216,8 @@ public interface GatewayConfig {
          * waits for its primary fragment anyway (a secondary fragment late only then costs the reader
          * nothing): the fault-tolerance timeout of its reads. A fragment cut at its budget, or when the
          * primary arrived, still completes in the background up to this limit and fills the fragment
-         * cache. Unset: the budget (no patience).
+         * cache. Unset: the budget (no patience), the default: bench (d) measured p50 +40 ms with
+         * patience at saturation, as reads nobody waits for any more still hold bulkhead slots.
          */
         Optional<Duration> lateLimit();
 

@@ -48,7 +48,7 @@ public class PageAssembler {
 
     private final FragmentCache fragments;
     private final int placeholderMaxAge;
-    /** The max-age of a page whose secondary fragment was cut as late while its read goes on. */
+    /** The max-age of a page whose secondary fragment was late (a timeout). */
     private final int lateMaxAge;
     /** How long a "does not exist" answer may be cached at most (and when the upstream said nothing). */
     private final int notFoundMaxAge;
@@ -183,11 +183,13 @@ public class PageAssembler {
         }
     }
 
-    /** A secondary cut at its budget whose read goes on (its upstream has a late limit): fresh again soon. */
-    private boolean late(Layout.Slot slot, FragmentResult result) {
-        Upstream upstream = Upstream.byServiceName(slot.service());
-        return result.outcome() == FragmentResult.Outcome.TIMEOUT && upstream != null
-                && patientBudgetMillis[upstream.ordinal()] >= 0;
+    /**
+     * A secondary that was late (past its budget, not refused, failed or shed by an open breaker): its
+     * service is up, and what it was asked is likely in its cache soon (the services finish a read
+     * the gateway gave up on), so the page is fresh again soon.
+     */
+    private static boolean late(FragmentResult result) {
+        return result.outcome() == FragmentResult.Outcome.TIMEOUT;
     }
 
     /** Completes when every primary fetch has an answer (at once when the layout has no primary). */
@@ -382,7 +384,7 @@ public class PageAssembler {
                 }
             } else {
                 html.put(slot.name(), placeholder(slot.name()));
-                maxAge = Math.min(maxAge, late(slot, result) ? lateMaxAge : placeholderMaxAge);
+                maxAge = Math.min(maxAge, late(result) ? lateMaxAge : placeholderMaxAge);
             }
         }
         if (primaryProblem instanceof Assembly.Redirect redirect) {

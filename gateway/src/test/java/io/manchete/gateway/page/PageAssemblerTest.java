@@ -76,8 +76,23 @@ class PageAssemblerTest {
     }
 
     @Test
+    void aLateSecondaryKeepsThePageFreshForOnlyTheLateFragmentMaxAge() {
+        Assembly.Page page = assertInstanceOf(Assembly.Page.class, build(
+                ok("main", "M", "max-age=60", "article:a", null), bad("comments", Outcome.TIMEOUT, 0, null)));
+        assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("data-slot=\"comments\""));
+        assertEquals(1, page.maxAge(), "late, not refused: fresh for late-fragment-max-age");
+        assertTrue(page.serverTiming().contains("desc=\"comments timeout\""), page.serverTiming());
+        for (Outcome refused : List.of(Outcome.FAILED, Outcome.BREAKER_OPEN, Outcome.BULKHEAD_FULL)) {
+            page = assertInstanceOf(Assembly.Page.class, build(
+                    ok("main", "M", "max-age=60", "article:a", null), bad("comments", refused, 0, null)));
+            assertEquals(10, page.maxAge(), refused + ": the placeholder max-age");
+            assertTrue(page.serverTiming().contains("desc=\"comments " + refused.tag() + "\""), page.serverTiming());
+        }
+    }
+
+    @Test
     void failedSecondaryBecomesAPlaceholderWithTheShortMaxAge() {
-        for (Outcome outcome : List.of(Outcome.TIMEOUT, Outcome.FAILED, Outcome.ERROR_STATUS, Outcome.NOT_FOUND)) {
+        for (Outcome outcome : List.of(Outcome.FAILED, Outcome.ERROR_STATUS, Outcome.NOT_FOUND)) {
             Assembly.Page page = assertInstanceOf(Assembly.Page.class, build(
                     ok("main", "M", "max-age=60", "article:a", null), bad("comments", outcome, 500, "max-age=99")));
             String html = new String(page.body(), StandardCharsets.UTF_8);

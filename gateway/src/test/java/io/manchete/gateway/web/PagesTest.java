@@ -168,7 +168,8 @@ class PagesTest {
         Stubs.on("comments", "/fragments/comments/hello-world").delay(1500).install();
         String html = given().get("/world/hello-world").then()
                 .statusCode(200)
-                .header("Cache-Control", "public, max-age=5")
+                // late, not refused: fresh for manchete.late-fragment-max-age, not the placeholder max-age
+                .header("Cache-Control", "public, max-age=1")
                 .extract().asString();
         assertTrue(html.contains("<div class=\"fragment-unavailable\" data-slot=\"comments\">"), html);
         assertTrue(!html.contains("<section class=\"comments\""), html);
@@ -178,6 +179,7 @@ class PagesTest {
     void secondaryServiceDownLeavesAPlaceholder() {
         Stubs.on("comments", "/fragments/comments/hello-world").down().install();
         given().get("/world/hello-world").then().statusCode(200)
+                .header("Cache-Control", "public, max-age=5")
                 .body(containsString("<div class=\"fragment-unavailable\" data-slot=\"comments\">"));
     }
 

@@ -66,8 +66,7 @@ record BenchOptions(
             // every service is 100 ms slower than usual, so each budget is 100 ms longer than the default
             "manchete.services.page.timeout", "250ms",
             "manchete.services.content.timeout", "350ms",
-            "manchete.services.comments.timeout", "250ms",
-            "manchete.services.comments.late-limit", "350ms");
+            "manchete.services.comments.timeout", "250ms");
 
     boolean managed() {
         return url == null;
