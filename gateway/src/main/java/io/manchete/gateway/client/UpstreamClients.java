@@ -83,10 +83,8 @@ public class UpstreamClients {
                 .setFollowRedirects(false)
                 .setTracingPolicy(TracingPolicy.IGNORE)
                 .setName("manchete-" + upstream.serviceName());
-        // a read's limit: its budget, or its late limit when that is longer (see GatewayConfig.Service)
-        long readLimit = Math.max(service.timeout().toMillis(),
-                service.lateLimit().map(java.time.Duration::toMillis).orElse(0L));
-        return new Target(WebClient.create(vertx, options), basePath, readLimit, service.writeTimeout().toMillis());
+        return new Target(WebClient.create(vertx, options), basePath, UpstreamGuards.readLimitMillis(service),
+                service.writeTimeout().toMillis());
     }
 
     private record Target(WebClient client, String basePath, long timeoutMillis, long writeTimeoutMillis) {

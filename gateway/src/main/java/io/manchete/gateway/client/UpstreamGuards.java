@@ -66,6 +66,12 @@ public class UpstreamGuards {
         commentWrites = new Guarded(COMMENT_WRITES, config.services().comments(), false);
     }
 
+    /** How long a read of the upstream may take at most: its budget, or its late limit when longer. */
+    public static long readLimitMillis(GatewayConfig.Service service) {
+        long budget = Math.max(1, service.timeout().toMillis());
+        return Math.max(budget, service.lateLimit().map(Duration::toMillis).orElse(budget));
+    }
+
     /**
      * A read (GET) of {@code upstream}, guarded: {@code attempt} is called for every attempt and must
      * fail with {@link UpstreamStatusException} for a 5xx. Lazy: nothing happens before subscription.
@@ -109,7 +115,7 @@ public class UpstreamGuards {
             this.budget = new RetryBudget(read ? retry.budgetPerSecond() : 0);
             long timeout = Math.max(1, (read ? service.timeout() : service.writeTimeout()).toMillis());
             // a read may go on up to its late limit (the page assembler cuts a secondary at its budget)
-            long limit = read ? Math.max(timeout, service.lateLimit().map(Duration::toMillis).orElse(timeout)) : timeout;
+            long limit = read ? readLimitMillis(service) : timeout;
             long delay = Math.max(0, retry.delay().toMillis());
             long jitter = Math.max(0, Math.min(delay, retry.jitter().toMillis()));
             // a retry only while the first attempt failed within half its budget (and at least the pause)

@@ -5,6 +5,7 @@ import io.manchete.gateway.cache.FragmentCache;
 import io.manchete.gateway.cache.Part;
 import io.manchete.gateway.client.FragmentResult;
 import io.manchete.gateway.client.Upstream;
+import io.manchete.gateway.client.UpstreamGuards;
 import io.manchete.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -81,8 +82,7 @@ public class PageAssembler {
                 case COMMENTS -> config.services().comments();
             };
             long budget = Math.max(1, service.timeout().toMillis());
-            long limit = service.lateLimit().map(java.time.Duration::toMillis).orElse(budget);
-            patientBudgetMillis[upstream.ordinal()] = limit > budget ? budget : -1;
+            patientBudgetMillis[upstream.ordinal()] = UpstreamGuards.readLimitMillis(service) > budget ? budget : -1;
         }
     }
 
