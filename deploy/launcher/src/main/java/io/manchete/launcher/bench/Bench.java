@@ -710,18 +710,12 @@ public final class Bench {
      * More warm-up, {@value #SETTLE_STEP_S} s at a time, while the JVMs' JIT compilers are still busy
      * (over {@link #JIT_SETTLED_CORES} cores in the last step), for at most {@code --settle} seconds:
      * on a 2-core machine a compiler still working through the warm pass's code takes CPU from the code
-     * being measured. Answers the seconds added.
+     * being measured. {@code cores} is what the compilers used during the end of the warm-up, under
+     * load: read without load, the compilers had already drained their queue, and (d)'s slow, low-rate
+     * requests kept theirs busy during the whole run (runs 16–19). Answers the seconds added.
      */
-    private int settle(Target t, Path script) {
-        if (o.settle() <= 0) {
-            return 0;
-        }
-        // how busy the compilers are right after the warm-up, over 1 s without load
-        Map<String, Long> jitBefore = stats.jitNanos();
-        long start = System.nanoTime();
-        sleepQuietly(1_000);
-        double cores = jitCores(jitBefore, stats.jitNanos(), (System.nanoTime() - start) / 1e9);
-        if (cores <= JIT_SETTLED_CORES) {
+    private int settle(Target t, Path script, double cores) {
+        if (o.settle() <= 0 || cores <= JIT_SETTLED_CORES) {
             return 0;
         }
         progress.step("(" + t.id() + ")", String.format(Locale.ROOT,
@@ -729,8 +723,8 @@ public final class Bench {
         int added = 0;
         while (cores > JIT_SETTLED_CORES && added < o.settle()) {
             int step = Math.min(SETTLE_STEP_S, o.settle() - added);
-            jitBefore = stats.jitNanos();
-            start = System.nanoTime();
+            Map<String, Long> jitBefore = stats.jitNanos();
+            long start = System.nanoTime();
             Wrk more = Wrk.start(script, t.url(), o.threads(), o.connections(), step, luaArgs(t.postShare()),
                     runDir.resolve("wrk-" + t.id() + "-settle.txt"));
             running = more;
@@ -762,16 +756,26 @@ public final class Bench {
     /** Warm-up, counters before, wrk (+ the editor), counters after, and what they mean. */
     private Map<String, Object> measure(Target t) {
         Path script = layout.root().resolve("bench/wrk/zipf.lua");
+        Map<String, Long> jitBefore;
+        double warmJit = 0;
         if (o.warmup() > 0) {
             progress.step("(" + t.id() + ")", "warm-up " + o.warmup() + " s against " + t.url() + " …");
             // the scenario's own mix (its posts too), so the code it measures is the code that was warmed
             Wrk warm = Wrk.start(script, t.url(), o.threads(), o.connections(), o.warmup(), luaArgs(t.postShare()),
                     runDir.resolve("wrk-" + t.id() + "-warmup.txt"));
             running = warm;
+            // the compilers' work is read over the warm-up's last SETTLE_STEP_S seconds, under load
+            long startedAt = System.nanoTime();
+            sleepQuietly(Math.max(0, o.warmup() - SETTLE_STEP_S) * 1_000L);
+            jitBefore = stats.jitNanos();
+            long from = System.nanoTime();
             warm.await();
+            warmJit = jitCores(jitBefore, stats.jitNanos(), (System.nanoTime() - from) / 1e9);
+            progress.step("(" + t.id() + ")", String.format(Locale.ROOT,
+                    "warm-up done in %.0f s, JIT compilers at %.2f cores at its end", (System.nanoTime() - startedAt) / 1e9, warmJit));
         }
-        int settledAfter = settle(t, script);
-        Map<String, Long> jitBefore = stats.jitNanos();
+        int settledAfter = settle(t, script, warmJit);
+        jitBefore = stats.jitNanos();
         Map<String, Prometheus.Scrape> before = scrapeAll(t);
         Map<String, Double> varnishBefore = t.varnish() == null ? Map.of() : t.varnish().stats();
         ProcessStats.Snapshot snapBefore = stats.snapshot();
