@@ -43,6 +43,8 @@ public final class CacheEntry {
     private final int bodyLength;
     /** A hint for {@link LastGoodPages}: this instance is its copy (racy by design: a stale hint costs one look-up). */
     private volatile boolean keptAsLastGood;
+    /** {@link TagChanges#stamp} of the last check that found every tag version current (see {@link TagVersions#current}). */
+    private volatile long currentAt = TagChanges.NONE;
 
     private CacheEntry(byte[] raw, int status, long storedAt, int maxAge, int staleWhileRevalidate, int staleIfError,
                        String contentType, String etag, String title, String surrogateKey, String[] tags,
@@ -209,6 +211,14 @@ public final class CacheEntry {
 
     public String version(int i) {
         return versions[i];
+    }
+
+    long currentAt() {
+        return currentAt;
+    }
+
+    void currentAt(long stamp) {
+        currentAt = stamp;
     }
 
     public String[] tags() {

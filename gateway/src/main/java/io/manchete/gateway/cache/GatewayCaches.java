@@ -14,8 +14,11 @@ import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheContainer;
 import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.infinispan.client.hotrod.configuration.Configuration;
 import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
+import org.infinispan.client.hotrod.configuration.NearCacheMode;
 import org.infinispan.client.hotrod.configuration.RemoteCacheConfiguration;
+import org.infinispan.commons.configuration.Combine;
 import org.infinispan.commons.configuration.StringConfiguration;
 import org.jboss.logging.Logger;
 
@@ -144,10 +147,13 @@ public class GatewayCaches {
         try {
             pages.getName();
             fragments.getName();
-            tags.getName();
+            RemoteCache<String, String> counted = countedTags(pages.getRemoteCacheContainer());
+            if (counted == null) {
+                tags.getName();
+            }
             pages = ClientProxy.unwrap(pages);
             fragments = ClientProxy.unwrap(fragments);
-            tags = ClientProxy.unwrap(tags);
+            tags = counted != null ? counted : ClientProxy.unwrap(tags);
             ready = true;
             LOG.debugf("Gateway caches ready: %s, %s, %s", PAGES, FRAGMENTS, TAGS);
             return true;
@@ -156,6 +162,34 @@ public class GatewayCaches {
                     e.toString());
             return false;
         }
+    }
+
+    /**
+     * The tag cache with its near cache made through {@link TagChanges} (Hot Rod's own near cache,
+     * counted); {@code null} when that cannot be done (then tags are just looked up). Quarkus' settings
+     * cannot name a near-cache factory instance, and one named in {@code hotrod-client.properties} is
+     * loaded by Hot Rod's class loader, which in tests is not the application's; and Quarkus may have
+     * obtained the cache already, so it is stopped and obtained again with the factory.
+     */
+    @SuppressWarnings("unchecked")
+    private static RemoteCache<String, String> countedTags(RemoteCacheContainer rcm) {
+        if (!(rcm instanceof RemoteCacheManager manager)) {
+            return null;
+        }
+        Configuration configuration = manager.getConfiguration();
+        RemoteCacheConfiguration configured = configuration.remoteCaches().get(TAGS);
+        if (configured == null || configured.nearCacheMode() == NearCacheMode.DISABLED) {
+            return null;
+        }
+        if (!(configured.nearCacheFactory() instanceof TagChanges)) {
+            configuration.removeRemoteCache(TAGS);
+            configuration.addRemoteCache(TAGS, builder -> {
+                builder.read(configured, Combine.DEFAULT);
+                builder.nearCacheFactory(new TagChanges());
+            });
+            manager.stopCache(TAGS);
+        }
+        return (RemoteCache<String, String>) (RemoteCache<?, ?>) manager.getCache(TAGS);
     }
 
     /** False before the caches were obtained and from a failure until the probe got through: the caller composes without them. */

@@ -61,13 +61,19 @@ public class TagVersions {
 
     /**
      * Whether every tag version {@code entry} was built from is still the current one. Hot path: with
-     * the versions in the near cache the future is already complete (no remote call, no thread hop).
-     * Fails (after the cache timeout at most) when Infinispan cannot answer.
+     * the versions in the near cache the future is already complete (no remote call, no thread hop),
+     * and when none of the entry's tags can have changed in the near cache since the last check that
+     * found them current ({@link TagChanges}), not even the near cache is read. Fails (after the cache
+     * timeout at most) when Infinispan cannot answer.
      */
     @SuppressWarnings("unchecked")
     public CompletableFuture<Boolean> current(CacheEntry entry) {
         int count = entry.tagCount();
         if (count == 0) {
+            return CURRENT;
+        }
+        long stamp = TagChanges.stamp(entry); // before the reads: a change after them moves it
+        if (stamp != TagChanges.NONE && entry.currentAt() == stamp) {
             return CURRENT;
         }
         CompletableFuture<String>[] reads = new CompletableFuture[count];
@@ -84,19 +90,31 @@ public class TagVersions {
         }
         if (allDone) {
             try {
-                return CompletableFuture.completedFuture(matches(entry, reads));
+                return CompletableFuture.completedFuture(matches(entry, reads, stamp));
             } catch (RuntimeException failed) {
                 return CompletableFuture.failedFuture(failed);
             }
         }
-        return caches.bounded(CompletableFuture.allOf(reads)).thenApply(ignored -> matches(entry, reads));
+        return caches.bounded(CompletableFuture.allOf(reads)).thenApply(ignored -> matches(entry, reads, stamp));
     }
 
-    private static boolean matches(CacheEntry entry, CompletableFuture<String>[] reads) {
+    /**
+     * Whether a check already found {@code entry} current and none of its tags changed in the near
+     * cache since: the next {@link #current} answers without reading a version.
+     */
+    public boolean knownCurrent(CacheEntry entry) {
+        long stamp = TagChanges.stamp(entry);
+        return stamp != TagChanges.NONE && entry.currentAt() == stamp;
+    }
+
+    private static boolean matches(CacheEntry entry, CompletableFuture<String>[] reads, long stamp) {
         for (int i = 0; i < reads.length; i++) {
             if (!entry.version(i).equals(reads[i].join())) {
                 return false;
             }
+        }
+        if (stamp != TagChanges.NONE) {
+            entry.currentAt(stamp);
         }
         return true;
     }

@@ -1,6 +1,9 @@
 package io.manchete.gateway.web;
 
+import io.manchete.gateway.cache.CacheEntry;
 import io.manchete.gateway.cache.GatewayCaches;
+import io.manchete.gateway.cache.TagChanges;
+import io.manchete.gateway.cache.TagVersions;
 import io.manchete.gateway.stub.StubUpstreams;
 import io.manchete.gateway.stub.Stubs;
 import io.manchete.launcher.testing.RealInfrastructure;
@@ -129,6 +132,31 @@ class PageCacheTest {
         PageDelivery delivery = Arc.container().instance(PageDelivery.class).get();
         assertTrue(delivery.decode(raw) == delivery.decode(raw), "decoded once");
         assertTrue(delivery.decode(raw.clone()) != delivery.decode(raw), "by identity, not by content");
+        // and a hit whose tags did not move since the last hit reads no version at all (TagChanges)
+        TagVersions versions = Arc.container().instance(TagVersions.class).get();
+        assertTrue(TagChanges.active(), "the tag versions' near cache is made by TagChanges");
+        assertTrue(versions.knownCurrent(delivery.decode(raw)), "the hit left its stamp");
+    }
+
+    @Test
+    void aPurgeByAnotherReplicaVoidsTheStampOfTheHitsBeforeIt() {
+        String slug = Gateway.newStory();
+        given().get("/world/" + slug).then().statusCode(200);
+        given().get("/world/" + slug).then().header("Cache-Status", startsWith("Manchete; hit"));
+        given().get("/world/" + slug).then().header("Cache-Status", startsWith("Manchete; hit"));
+        GatewayCaches caches = Arc.container().instance(GatewayCaches.class).get();
+        PageDelivery delivery = Arc.container().instance(PageDelivery.class).get();
+        TagVersions versions = Arc.container().instance(TagVersions.class).get();
+        CacheEntry hit = delivery.decode(caches.pages().getAsync("page1 article /world/" + slug).join());
+        assertTrue(versions.knownCurrent(hit));
+        articleAnswers(slug, "<p>Corrected elsewhere</p>", StubUpstreams.cacheControl(60));
+        try (OtherReplica replica = new OtherReplica()) {
+            replica.purge("article:" + slug);
+            // only the server's invalidation tells this gateway: it must void the stamp
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> !versions.knownCurrent(hit));
+        }
+        given().get("/world/" + slug).then().header("Cache-Status", containsString("detail=purged"))
+                .body(containsString("<p>Corrected elsewhere</p>"));
     }
 
     @Test
