@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The gateway's own timers and cache counters. Tag values are bounded (services, slot names from the
@@ -25,6 +26,7 @@ public class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AtomicReferenceArray<Timer>> pageTimers = new ConcurrentHashMap<>();
     private final Counter[] pageCache = new Counter[CacheResult.values().length];
     private final Counter[] fragmentCache = new Counter[CacheResult.values().length];
     private final Counter streamed;
@@ -72,6 +74,21 @@ public class GatewayMetrics {
     }
 
     public void page(String route, int status, long nanos) {
+        // every request: the timer is found by route, then by status, without building a key
+        AtomicReferenceArray<Timer> byStatus = pageTimers.get(route);
+        if (byStatus == null) {
+            byStatus = pageTimers.computeIfAbsent(route, r -> new AtomicReferenceArray<>(600));
+        }
+        int slot = status >= 0 && status < 600 ? status : 0;
+        Timer timer = byStatus.get(slot);
+        if (timer == null) {
+            timer = pageTimer(route, status);
+            byStatus.set(slot, timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer pageTimer(String route, int status) {
         String key = "p\u0000" + route + '\u0000' + status;
         Timer timer = timers.get(key);
         if (timer == null) {
@@ -82,6 +99,6 @@ public class GatewayMetrics {
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
                     .register(registry));
         }
-        timer.record(nanos, TimeUnit.NANOSECONDS);
+        return timer;
     }
 }

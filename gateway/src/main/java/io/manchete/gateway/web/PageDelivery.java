@@ -3,6 +3,7 @@ package io.manchete.gateway.web;
 import io.manchete.gateway.cache.CacheEntry;
 import io.manchete.gateway.cache.CacheResult;
 import io.manchete.gateway.cache.Coalescer;
+import io.manchete.gateway.cache.DecodedEntries;
 import io.manchete.gateway.cache.FragmentCache;
 import io.manchete.gateway.cache.GatewayCaches;
 import io.manchete.gateway.cache.LastGoodPages;
@@ -124,10 +125,10 @@ public class PageDelivery {
     private final Coalescer<Built> builds = new Coalescer<>();
     private final LastGoodPages lastGood;
     /**
-     * See {@link #decode}: a power of two, well under the page near cache's 5,000 entries (the hot
-     * pages of a Zipf load), since each slot keeps its page's bytes alive.
+     * See {@link #decode}: two slots per array, 4,096 in all, a little under the page near cache's
+     * 5,000 entries (the hot pages of a Zipf load), since each slot keeps its page's bytes alive.
      */
-    private final CacheEntry[] decoded = new CacheEntry[2048];
+    private final DecodedEntries decoded = new DecodedEntries(4096);
 
     public PageDelivery(PageAssembler assembler, GatewayCaches caches, TagVersions tagVersions, ErrorPages errorPages,
                         GatewayMetrics metrics, GatewayConfig config) {
@@ -434,25 +435,13 @@ public class PageDelivery {
     }
 
     /**
-     * The entry stored as {@code raw}, decoded once per array: the near cache hands every reader the
-     * same array, so a hit finds its entry here by identity instead of decoding the header again
-     * (and {@link LastGoodPages#remember} then recognises the instance it keeps). Direct-mapped and
-     * racy on purpose: entries are immutable, a lost or overwritten slot only means one more decode.
+     * The entry stored as {@code raw}, decoded once per array ({@link DecodedEntries}): the near cache
+     * hands every reader the same array, so a hit finds its entry by identity instead of decoding the
+     * header again, and keeps its tag check's stamp ({@link TagVersions#current}) and
+     * {@link LastGoodPages}' mark.
      */
     CacheEntry decode(byte[] raw) {
-        if (raw == null) {
-            return null;
-        }
-        int slot = System.identityHashCode(raw) & (decoded.length - 1);
-        CacheEntry entry = decoded[slot];
-        if (entry != null && entry.encoded() == raw) {
-            return entry;
-        }
-        entry = CacheEntry.decode(raw);
-        if (entry != null) {
-            decoded[slot] = entry;
-        }
-        return entry;
+        return decoded.get(raw);
     }
 
     /** Page builds in flight in this process (for tests). */
