@@ -1,10 +1,8 @@
 package io.manchete.gateway.cache;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -45,9 +43,6 @@ public final class CacheEntry {
     private final int bodyLength;
     /** A hint for {@link LastGoodPages}: this instance is its copy (racy by design: a stale hint costs one look-up). */
     private volatile boolean keptAsLastGood;
-    /** {@link #body()}: answered once already (racy by design: at worst one more heap answer or one more copy). */
-    private boolean served;
-    private volatile ByteBuf direct;
     /** {@link DecodedEntries}' second chance: read since it was placed in its slot (racy by design). */
     private boolean readSincePlaced;
     /** {@link TagChanges#stamp} of the last check that found every tag version current (see {@link TagVersions#current}). */
@@ -246,25 +241,9 @@ public final class CacheEntry {
         return tags.clone();
     }
 
-    /**
-     * The body to write (read-only use). The first answer shares this entry's bytes; from the second
-     * on (an entry served again is a cached page) it is a copy in direct memory made once, so the
-     * socket write does not copy the page into a fresh direct buffer for every request. That copy is
-     * never released by Netty ({@code unreleasableBuffer}): a JDK direct buffer, freed with this entry.
-     */
+    /** The body, sharing this entry's bytes (read-only use). */
     public Buffer body() {
-        ByteBuf body = direct;
-        if (body == null) {
-            if (!served) {
-                served = true;
-                return Buffer.buffer(Unpooled.wrappedBuffer(raw, bodyOffset, bodyLength));
-            }
-            ByteBuffer copy = ByteBuffer.allocateDirect(bodyLength);
-            copy.put(raw, bodyOffset, bodyLength).flip();
-            body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(copy));
-            direct = body;
-        }
-        return Buffer.buffer(body.duplicate());
+        return Buffer.buffer(Unpooled.wrappedBuffer(raw, bodyOffset, bodyLength));
     }
 
     public String bodyString() {

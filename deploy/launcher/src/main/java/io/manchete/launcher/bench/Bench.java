@@ -902,6 +902,35 @@ public final class Bench {
                 }
             });
             r.put("gatewayStatuses", statuses);
+            // latency by route as the gateway measured it (its histogram): which requests make the tail
+            Map<String, Object> byRoute = new TreeMap<>();
+            Map<String, Double> countsWas = gb == null ? Map.of() : gb.byLabel(Prometheus.PAGE_ANSWERS, "route");
+            ga.byLabel(Prometheus.PAGE_ANSWERS, "route").forEach((route, n) -> {
+                double d = n - countsWas.getOrDefault(route, 0.0);
+                if (d <= 0) {
+                    return;
+                }
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("count", Math.round(d));
+                double p50 = ga.quantileMs(gb, Prometheus.PAGE_BUCKETS, "route", route, 0.50);
+                double p99 = ga.quantileMs(gb, Prometheus.PAGE_BUCKETS, "route", route, 0.99);
+                if (!Double.isFinite(p50) || !Double.isFinite(p99)) {
+                    return;
+                }
+                one.put("p50MsAtMost", p50);
+                one.put("p99MsAtMost", p99);
+                byRoute.put(route, one);
+            });
+            if (!byRoute.isEmpty()) {
+                r.put("gatewayLatencyByRoute", byRoute);
+                StringBuilder text = new StringBuilder("gateway-measured latency by route (histogram bucket bounds):");
+                byRoute.forEach((route, v) -> {
+                    Map<?, ?> one = (Map<?, ?>) v;
+                    text.append(String.format(Locale.ROOT, " %s %d answers, p50 ≤ %.1f ms, p99 ≤ %.1f ms;", route,
+                            (Long) one.get("count"), (Double) one.get("p50MsAtMost"), (Double) one.get("p99MsAtMost")));
+                });
+                note(r, text.substring(0, text.length() - 1));
+            }
         }
 
         // caches

@@ -21,6 +21,7 @@ final class Prometheus {
     static final String PAGE_CACHE = "manchete_page_cache_total";
     static final String FRAGMENT_CACHE = "manchete_fragment_cache_total";
     static final String PAGE_ANSWERS = "manchete_page_duration_seconds_count";
+    static final String PAGE_BUCKETS = "manchete_page_duration_seconds_bucket";
 
     private Prometheus() {
     }
@@ -65,6 +66,39 @@ final class Prometheus {
             return sums;
         }
 
+        /**
+         * The {@code q} quantile, in milliseconds, of what a histogram counted between {@code before}
+         * and this scrape for the label sets with {@code label="value"}: the upper bound of the first
+         * bucket that holds it (so "at most"); {@code NaN} when nothing was counted.
+         */
+        double quantileMs(Scrape before, String buckets, String label, String value, double q) {
+            Map<Double, Double> counts = new java.util.TreeMap<>();
+            for (Map.Entry<String, Double> e : samples.entrySet()) {
+                String key = e.getKey();
+                if (!key.startsWith(buckets + "{")) {
+                    continue;
+                }
+                Map<String, String> labels = labels(key);
+                String le = labels.get("le");
+                if (le == null || !value.equals(labels.get(label))) {
+                    continue;
+                }
+                double was = before == null ? 0 : before.samples().getOrDefault(key, 0.0);
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                counts.merge(bound, e.getValue() - was, Double::sum);
+            }
+            double total = counts.isEmpty() ? 0 : ((java.util.TreeMap<Double, Double>) counts).lastEntry().getValue();
+            if (total <= 0) {
+                return Double.NaN;
+            }
+            for (Map.Entry<Double, Double> bucket : counts.entrySet()) { // cumulative, by upper bound
+                if (bucket.getValue() >= q * total) {
+                    return bucket.getKey() * 1000;
+                }
+            }
+            return Double.POSITIVE_INFINITY;
+        }
+
         boolean has(String name) {
             for (String key : samples.keySet()) {
                 if (key.equals(name) || key.startsWith(name + "{")) {
@@ -92,11 +126,12 @@ final class Prometheus {
         }
     }
 
-    /** Keeps the {@code manchete_*} samples, without histogram buckets. */
+    /** Keeps the {@code manchete_*} samples, without histogram buckets but those of the page durations. */
     static Map<String, Double> parse(String text) {
         Map<String, Double> samples = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
-            if (line.isEmpty() || line.charAt(0) == '#' || !line.startsWith("manchete_") || line.contains("_bucket{")) {
+            if (line.isEmpty() || line.charAt(0) == '#' || !line.startsWith("manchete_")
+                    || (line.contains("_bucket{") && !line.startsWith(PAGE_BUCKETS + "{"))) {
                 continue;
             }
             Matcher m = SAMPLE.matcher(line);
