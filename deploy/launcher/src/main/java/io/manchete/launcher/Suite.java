@@ -43,7 +43,10 @@ public final class Suite implements AutoCloseable {
             if (env != null && !env.isBlank()) {
                 return List.of(env.trim().split("\\s+"));
             }
-            return List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
+            // G1 with a 20 ms pause goal: with the serial collector the gateway's old generation filled
+            // every ~10 s under bench (c) and each full collection stopped it for 115-160 ms, which was
+            // (c)'s p99 (docs/performance.md, runs 27-28)
+            return List.of("-Xms64m", "-Xmx384m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20");
         }
 
         String database(String name) {
