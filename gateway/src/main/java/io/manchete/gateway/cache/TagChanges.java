@@ -29,7 +29,12 @@ import java.util.function.BiConsumer;
  *
  * <p>The near cache itself is what keeps the versions true to the server (invalidations within
  * milliseconds, cleared when its listener fails over); the stamps only remember that nothing moved
- * there since the last look.
+ * there since the last look. One difference remains: while its listener's connection is lost, Hot
+ * Rod's near cache answers nothing (every read goes to the server), but a stamp still vouches for the
+ * versions it saw, until the listener is registered again and the near cache is cleared. A page read
+ * from a near cache in the same state comes from the server as a new array, hence a new entry without
+ * a stamp; only a page whose own listener stayed connected while the tags' one dropped is answered
+ * from its stamp for that moment.
  */
 public final class TagChanges implements NearCacheFactory {
     static final int STRIPES = 1 << 12;
