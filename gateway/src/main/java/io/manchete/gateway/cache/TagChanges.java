@@ -124,30 +124,28 @@ public final class TagChanges implements NearCacheFactory {
 
         @Override
         public boolean putIfAbsent(K key, MetadataValue<V> value) {
-            boolean put = cache.putIfAbsent(key, value);
-            counts.changed(key);
-            return put;
+            return counted(cache.putIfAbsent(key, value), key);
         }
 
         @Override
         public boolean replace(K key, MetadataValue<V> previous, MetadataValue<V> value) {
-            boolean replaced = cache.replace(key, previous, value);
-            counts.changed(key);
-            return replaced;
+            return counted(cache.replace(key, previous, value), key);
         }
 
         @Override
         public boolean remove(K key) {
-            boolean removed = cache.remove(key);
-            counts.changed(key);
-            return removed;
+            return counted(cache.remove(key), key);
         }
 
         @Override
         public boolean remove(K key, MetadataValue<V> value) {
-            boolean removed = cache.remove(key, value);
+            return counted(cache.remove(key, value), key);
+        }
+
+        /** Counts a change of {@code key}, made already (the argument is evaluated first). */
+        private boolean counted(boolean result, K key) {
             counts.changed(key);
-            return removed;
+            return result;
         }
 
         @Override

@@ -73,7 +73,7 @@ public class TagVersions {
             return CURRENT;
         }
         long stamp = TagChanges.stamp(entry); // before the reads: a change after them moves it
-        if (stamp != TagChanges.NONE && entry.currentAt() == stamp) {
+        if (stampedCurrent(entry, stamp)) {
             return CURRENT;
         }
         CompletableFuture<String>[] reads = new CompletableFuture[count];
@@ -103,7 +103,10 @@ public class TagVersions {
      * cache since: the next {@link #current} answers without reading a version.
      */
     public boolean knownCurrent(CacheEntry entry) {
-        long stamp = TagChanges.stamp(entry);
+        return stampedCurrent(entry, TagChanges.stamp(entry));
+    }
+
+    private static boolean stampedCurrent(CacheEntry entry, long stamp) {
         return stamp != TagChanges.NONE && entry.currentAt() == stamp;
     }
 

@@ -79,26 +79,20 @@ public class GatewayMetrics {
         if (byStatus == null) {
             byStatus = pageTimers.computeIfAbsent(route, r -> new AtomicReferenceArray<>(600));
         }
-        int slot = status >= 0 && status < 600 ? status : 0;
-        Timer timer = byStatus.get(slot);
+        boolean cached = status >= 0 && status < 600;
+        Timer timer = cached ? byStatus.get(status) : null;
         if (timer == null) {
-            timer = pageTimer(route, status);
-            byStatus.set(slot, timer);
-        }
-        timer.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private Timer pageTimer(String route, int status) {
-        String key = "p\u0000" + route + '\u0000' + status;
-        Timer timer = timers.get(key);
-        if (timer == null) {
-            timer = timers.computeIfAbsent(key, k -> Timer.builder(PAGE_DURATION)
+            // the registry answers the timer already registered with these tags
+            timer = Timer.builder(PAGE_DURATION)
                     .description("Time to answer a request at the gateway")
                     .tag("route", route).tag("status", Integer.toString(status))
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
-                    .register(registry));
+                    .register(registry);
+            if (cached) {
+                byStatus.set(status, timer);
+            }
         }
-        return timer;
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -756,7 +756,6 @@ public final class Bench {
     /** Warm-up, counters before, wrk (+ the editor), counters after, and what they mean. */
     private Map<String, Object> measure(Target t) {
         Path script = layout.root().resolve("bench/wrk/zipf.lua");
-        Map<String, Long> jitBefore;
         double warmJit = 0;
         if (o.warmup() > 0) {
             progress.step("(" + t.id() + ")", "warm-up " + o.warmup() + " s against " + t.url() + " …");
@@ -767,15 +766,15 @@ public final class Bench {
             // the compilers' work is read over the warm-up's last SETTLE_STEP_S seconds, under load
             long startedAt = System.nanoTime();
             sleepQuietly(Math.max(0, o.warmup() - SETTLE_STEP_S) * 1_000L);
-            jitBefore = stats.jitNanos();
+            Map<String, Long> tailStart = stats.jitNanos();
             long from = System.nanoTime();
             warm.await();
-            warmJit = jitCores(jitBefore, stats.jitNanos(), (System.nanoTime() - from) / 1e9);
+            warmJit = jitCores(tailStart, stats.jitNanos(), (System.nanoTime() - from) / 1e9);
             progress.step("(" + t.id() + ")", String.format(Locale.ROOT,
                     "warm-up done in %.0f s, JIT compilers at %.2f cores at its end", (System.nanoTime() - startedAt) / 1e9, warmJit));
         }
         int settledAfter = settle(t, script, warmJit);
-        jitBefore = stats.jitNanos();
+        Map<String, Long> jitBefore = stats.jitNanos();
         Map<String, Prometheus.Scrape> before = scrapeAll(t);
         Map<String, Double> varnishBefore = t.varnish() == null ? Map.of() : t.varnish().stats();
         ProcessStats.Snapshot snapBefore = stats.snapshot();
@@ -904,32 +903,26 @@ public final class Bench {
             r.put("gatewayStatuses", statuses);
             // latency by route as the gateway measured it (its histogram): which requests make the tail
             Map<String, Object> byRoute = new TreeMap<>();
+            StringBuilder text = new StringBuilder("gateway-measured latency by route (histogram bucket bounds):");
             Map<String, Double> countsWas = gb == null ? Map.of() : gb.byLabel(Prometheus.PAGE_ANSWERS, "route");
             ga.byLabel(Prometheus.PAGE_ANSWERS, "route").forEach((route, n) -> {
-                double d = n - countsWas.getOrDefault(route, 0.0);
-                if (d <= 0) {
+                long count = Math.round(n - countsWas.getOrDefault(route, 0.0));
+                double p50 = ga.quantileMs(gb, Prometheus.PAGE_BUCKETS, "route", route, 0.50);
+                double p99 = ga.quantileMs(gb, Prometheus.PAGE_BUCKETS, "route", route, 0.99);
+                if (count <= 0 || !Double.isFinite(p50) || !Double.isFinite(p99)) {
                     return;
                 }
                 Map<String, Object> one = new LinkedHashMap<>();
-                one.put("count", Math.round(d));
-                double p50 = ga.quantileMs(gb, Prometheus.PAGE_BUCKETS, "route", route, 0.50);
-                double p99 = ga.quantileMs(gb, Prometheus.PAGE_BUCKETS, "route", route, 0.99);
-                if (!Double.isFinite(p50) || !Double.isFinite(p99)) {
-                    return;
-                }
+                one.put("count", count);
                 one.put("p50MsAtMost", p50);
                 one.put("p99MsAtMost", p99);
                 byRoute.put(route, one);
+                text.append(String.format(Locale.ROOT, "%s %s %d answers, p50 ≤ %.1f ms, p99 ≤ %.1f ms",
+                        byRoute.size() > 1 ? ";" : "", route, count, p50, p99));
             });
             if (!byRoute.isEmpty()) {
                 r.put("gatewayLatencyByRoute", byRoute);
-                StringBuilder text = new StringBuilder("gateway-measured latency by route (histogram bucket bounds):");
-                byRoute.forEach((route, v) -> {
-                    Map<?, ?> one = (Map<?, ?>) v;
-                    text.append(String.format(Locale.ROOT, " %s %d answers, p50 ≤ %.1f ms, p99 ≤ %.1f ms;", route,
-                            (Long) one.get("count"), (Double) one.get("p50MsAtMost"), (Double) one.get("p99MsAtMost")));
-                });
-                note(r, text.substring(0, text.length() - 1));
+                note(r, text.toString());
             }
         }
 

@@ -72,7 +72,7 @@ final class Prometheus {
          * bucket that holds it (so "at most"); {@code NaN} when nothing was counted.
          */
         double quantileMs(Scrape before, String buckets, String label, String value, double q) {
-            Map<Double, Double> counts = new java.util.TreeMap<>();
+            java.util.TreeMap<Double, Double> counts = new java.util.TreeMap<>();
             for (Map.Entry<String, Double> e : samples.entrySet()) {
                 String key = e.getKey();
                 if (!key.startsWith(buckets + "{")) {
@@ -87,7 +87,7 @@ final class Prometheus {
                 double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
                 counts.merge(bound, e.getValue() - was, Double::sum);
             }
-            double total = counts.isEmpty() ? 0 : ((java.util.TreeMap<Double, Double>) counts).lastEntry().getValue();
+            double total = counts.isEmpty() ? 0 : counts.lastEntry().getValue();
             if (total <= 0) {
                 return Double.NaN;
             }
