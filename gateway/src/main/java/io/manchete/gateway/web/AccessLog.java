@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
 @Singleton
 public class AccessLog {
     public static final String CATEGORY = "io.manchete.gateway.access";
-    /** Read by Quarkus' OpenTelemetry instrumentation to name the server span and set {@code http.route}. */
-    static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
+    /** Where {@link #route} keeps the template: {@link ServerSpans} names the server span after it. */
+    static final String URL_PATH_TEMPLATE = "manchete.route";
     static final CharSequence TRACE_ID = io.vertx.core.http.HttpHeaders.createOptimized("X-Trace-Id");
     private static final Logger LOG = Logger.getLogger(CATEGORY);
     private static final int MAX_PATH = 200;
@@ -41,6 +41,11 @@ public class AccessLog {
         if (context != null) {
             context.putLocal(URL_PATH_TEMPLATE, template);
         }
+    }
+
+    /** The template {@link #route} gave the request running on {@code context}, or {@code null}. */
+    static String routeOf(Context context) {
+        return context == null ? null : context.getLocal(URL_PATH_TEMPLATE);
     }
 
     /** Sets {@code X-Trace-Id} on the answer; returns the trace id (or {@code null}). */

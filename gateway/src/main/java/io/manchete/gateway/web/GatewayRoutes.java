@@ -656,6 +656,12 @@ public class GatewayRoutes {
         return QUARKUS_ROOT.equals(firstSegment);
     }
 
+    /** A path under Quarkus' non-application root ({@code /q}, {@code /q/…}). */
+    static boolean isQuarkusPath(String path) {
+        return path != null && path.length() >= 2 && path.charAt(0) == '/' && path.charAt(1) == 'q'
+                && (path.length() == 2 || path.charAt(2) == '/');
+    }
+
     private static String orEmpty(String value) {
         return value == null ? "" : value;
     }

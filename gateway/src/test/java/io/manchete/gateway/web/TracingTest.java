@@ -143,6 +143,61 @@ class TracingTest {
         assertEquals("error_status", comments.getAttributes().get(UpstreamSpans.OUTCOME));
     }
 
+    @Test
+    void theServerSpanIsTheGatewaysOwnAndSaysHowTheRequestEnded() {
+        String slug = Gateway.newStory();
+        String traceId = hex(16);
+        given().header("traceparent", "00-" + traceId + "-" + hex(8) + "-01").get("/world/" + slug).then().statusCode(200);
+        SpanData page = only(awaitServerSpan(traceId), SpanKind.SERVER);
+        assertEquals("io.manchete.gateway", page.getInstrumentationScopeInfo().getName(),
+                "Quarkus' own HTTP server tracer is off: " + page.getInstrumentationScopeInfo());
+        assertEquals("GET", page.getAttributes().get(ServerSpans.METHOD));
+        assertEquals("/world/" + slug, page.getAttributes().get(ServerSpans.URL_PATH));
+        assertEquals(200L, page.getAttributes().get(ServerSpans.STATUS));
+        assertEquals(io.opentelemetry.api.trace.StatusCode.UNSET, page.getStatus().getStatusCode());
+
+        // a path no page route takes: named after the catch-all route, a 404 is not a server error
+        String lost = hex(16);
+        given().header("traceparent", "00-" + lost + "-" + hex(8) + "-01").get("/nowhere/at/all").then().statusCode(404);
+        SpanData other = only(awaitServerSpan(lost), SpanKind.SERVER);
+        assertEquals("GET /*", other.getName());
+        assertEquals(404L, other.getAttributes().get(ServerSpans.STATUS));
+        assertEquals(io.opentelemetry.api.trace.StatusCode.UNSET, other.getStatus().getStatusCode());
+
+        // the primary fragment redirects elsewhere: 503, an error span
+        String broken = Gateway.newStory();
+        Stubs.on("content", "/fragments/article/" + broken).status(301, "")
+                .header("Location", "https://elsewhere.example/" + broken).install();
+        String failed = hex(16);
+        given().redirects().follow(false).header("traceparent", "00-" + failed + "-" + hex(8) + "-01")
+                .get("/world/" + broken).then().statusCode(503);
+        SpanData unavailable = only(awaitServerSpan(failed), SpanKind.SERVER);
+        assertEquals("GET /{section}/{slug}", unavailable.getName());
+        assertEquals(503L, unavailable.getAttributes().get(ServerSpans.STATUS));
+        assertEquals(io.opentelemetry.api.trace.StatusCode.ERROR, unavailable.getStatus().getStatusCode());
+        assertEquals("503", unavailable.getAttributes().get(ServerSpans.ERROR_TYPE));
+    }
+
+    @Test
+    void quarkusOwnPathsAreNotTraced() {
+        String traceId = hex(16);
+        given().header("traceparent", "00-" + traceId + "-" + hex(8) + "-01").get("/q/health/live").then().statusCode(200);
+        String marker = hex(16);
+        given().header("traceparent", "00-" + marker + "-" + hex(8) + "-01").get("/nowhere").then().statusCode(404);
+        awaitServerSpan(marker);
+        assertTrue(spansOf(traceId).isEmpty(), names(spansOf(traceId)).toString());
+    }
+
+    @Test
+    void quarkusPathsAreTellable() {
+        assertTrue(GatewayRoutes.isQuarkusPath("/q"));
+        assertTrue(GatewayRoutes.isQuarkusPath("/q/health"));
+        assertFalse(GatewayRoutes.isQuarkusPath("/qa"));
+        assertFalse(GatewayRoutes.isQuarkusPath("/quarkus/q"));
+        assertFalse(GatewayRoutes.isQuarkusPath("/"));
+        assertFalse(GatewayRoutes.isQuarkusPath(null));
+    }
+
     // ---- helpers
 
     private static void assertPropagated(String service, String uriPrefix, String traceId, String parentSpan) {
