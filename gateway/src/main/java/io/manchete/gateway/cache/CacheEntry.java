@@ -45,8 +45,8 @@ public final class CacheEntry {
     private volatile boolean keptAsLastGood;
     /** {@link DecodedEntries}' second chance: read since it was placed in its slot (racy by design). */
     private boolean readSincePlaced;
-    /** {@link TagChanges#stamp} of the last check that found every tag version current (see {@link TagVersions#current}). */
-    private volatile long currentAt = TagChanges.NONE;
+    /** {@link NearCacheChanges#stamp(CacheEntry)} of the last check that found every tag version current (see {@link TagVersions#current}). */
+    private volatile long currentAt = NearCacheChanges.NONE;
 
     private CacheEntry(byte[] raw, int status, long storedAt, int maxAge, int staleWhileRevalidate, int staleIfError,
                        String contentType, String etag, String title, String surrogateKey, String[] tags,

@@ -145,15 +145,19 @@ public class GatewayCaches {
     /** Obtains the three caches (blocking); true once they are there. */
     boolean connect() {
         try {
-            pages.getName();
             fragments.getName();
-            RemoteCache<String, String> counted = countedTags(pages.getRemoteCacheContainer());
-            if (counted == null) {
+            RemoteCacheContainer container = ClientProxy.unwrap(fragments).getRemoteCacheContainer();
+            RemoteCache<String, byte[]> countedPages = counted(container, PAGES, NearCacheChanges.PAGES);
+            if (countedPages == null) {
+                pages.getName();
+            }
+            RemoteCache<String, String> countedTags = counted(container, TAGS, NearCacheChanges.TAGS);
+            if (countedTags == null) {
                 tags.getName();
             }
-            pages = ClientProxy.unwrap(pages);
+            pages = countedPages != null ? countedPages : ClientProxy.unwrap(pages);
             fragments = ClientProxy.unwrap(fragments);
-            tags = counted != null ? counted : ClientProxy.unwrap(tags);
+            tags = countedTags != null ? countedTags : ClientProxy.unwrap(tags);
             ready = true;
             LOG.debugf("Gateway caches ready: %s, %s, %s", PAGES, FRAGMENTS, TAGS);
             return true;
@@ -165,31 +169,34 @@ public class GatewayCaches {
     }
 
     /**
-     * The tag cache with its near cache made through {@link TagChanges} (Hot Rod's own near cache,
-     * counted); {@code null} when that cannot be done (then tags are just looked up). Quarkus' settings
-     * cannot name a near-cache factory instance, and one named in {@code hotrod-client.properties} is
-     * loaded by Hot Rod's class loader, which in tests is not the application's; and Quarkus may have
-     * obtained the cache already, so it is stopped and obtained again with the factory.
+     * The cache {@code name} with its near cache made through {@code changes} (Hot Rod's own near
+     * cache, counted) and watched by it; {@code null} when that cannot be done (then its reads just
+     * go to the near cache). Quarkus' settings cannot name a near-cache factory instance, and one
+     * named in {@code hotrod-client.properties} is loaded by Hot Rod's class loader, which in tests is
+     * not the application's; and Quarkus may have obtained the cache already, so it is stopped and
+     * obtained again with the factory.
      */
     @SuppressWarnings("unchecked")
-    private static RemoteCache<String, String> countedTags(RemoteCacheContainer rcm) {
+    private static <V> RemoteCache<String, V> counted(RemoteCacheContainer rcm, String name, NearCacheChanges changes) {
         if (!(rcm instanceof RemoteCacheManager manager)) {
             return null;
         }
         Configuration configuration = manager.getConfiguration();
-        RemoteCacheConfiguration configured = configuration.remoteCaches().get(TAGS);
+        RemoteCacheConfiguration configured = configuration.remoteCaches().get(name);
         if (configured == null || configured.nearCacheMode() == NearCacheMode.DISABLED) {
             return null;
         }
-        if (!(configured.nearCacheFactory() instanceof TagChanges)) {
-            configuration.removeRemoteCache(TAGS);
-            configuration.addRemoteCache(TAGS, builder -> {
+        if (configured.nearCacheFactory() != changes) {
+            configuration.removeRemoteCache(name);
+            configuration.addRemoteCache(name, builder -> {
                 builder.read(configured, Combine.DEFAULT);
-                builder.nearCacheFactory(new TagChanges());
+                builder.nearCacheFactory(changes);
             });
-            manager.stopCache(TAGS);
+            manager.stopCache(name);
         }
-        return (RemoteCache<String, String>) (RemoteCache<?, ?>) manager.getCache(TAGS);
+        RemoteCache<String, V> cache = (RemoteCache<String, V>) (RemoteCache<?, ?>) manager.getCache(name);
+        changes.watch(cache);
+        return cache;
     }
 
     /** False before the caches were obtained and from a failure until the probe got through: the caller composes without them. */

@@ -37,9 +37,11 @@ public final class LastGoodPages {
             return;
         }
         CacheEntry held = pages.get(key);
-        if (held == entry || (held != null && held.storedAt() >= entry.storedAt())) {
+        if (held == entry || (held != null && held.storedAt() > entry.storedAt())) {
             return;
         }
+        // a copy of the same age (the same page decoded again) takes its place, so that this
+        // instance is marked and its next hits skip the look-up
         pages.put(key, entry);
         entry.keptAsLastGood(true);
         if (held != null) {

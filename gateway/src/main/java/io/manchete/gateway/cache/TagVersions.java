@@ -63,7 +63,7 @@ public class TagVersions {
      * Whether every tag version {@code entry} was built from is still the current one. Hot path: with
      * the versions in the near cache the future is already complete (no remote call, no thread hop),
      * and when none of the entry's tags can have changed in the near cache since the last check that
-     * found them current ({@link TagChanges}), not even the near cache is read. Fails (after the cache
+     * found them current ({@link NearCacheChanges}), not even the near cache is read. Fails (after the cache
      * timeout at most) when Infinispan cannot answer.
      */
     @SuppressWarnings("unchecked")
@@ -72,7 +72,7 @@ public class TagVersions {
         if (count == 0) {
             return CURRENT;
         }
-        long stamp = TagChanges.stamp(entry); // before the reads: a change after them moves it
+        long stamp = NearCacheChanges.TAGS.stamp(entry); // before the reads: a change after them moves it
         if (stampedCurrent(entry, stamp)) {
             return CURRENT;
         }
@@ -103,11 +103,11 @@ public class TagVersions {
      * cache since: the next {@link #current} answers without reading a version.
      */
     public boolean knownCurrent(CacheEntry entry) {
-        return stampedCurrent(entry, TagChanges.stamp(entry));
+        return stampedCurrent(entry, NearCacheChanges.TAGS.stamp(entry));
     }
 
     private static boolean stampedCurrent(CacheEntry entry, long stamp) {
-        return stamp != TagChanges.NONE && entry.currentAt() == stamp;
+        return stamp != NearCacheChanges.NONE && entry.currentAt() == stamp;
     }
 
     private static boolean matches(CacheEntry entry, CompletableFuture<String>[] reads, long stamp) {
@@ -116,7 +116,7 @@ public class TagVersions {
                 return false;
             }
         }
-        if (stamp != TagChanges.NONE) {
+        if (stamp != NearCacheChanges.NONE) {
             entry.currentAt(stamp);
         }
         return true;

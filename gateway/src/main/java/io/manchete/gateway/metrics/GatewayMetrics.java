@@ -4,6 +4,7 @@ import io.manchete.gateway.cache.CacheResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import jakarta.inject.Singleton;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +33,8 @@ public class GatewayMetrics {
     private final Counter streamed;
 
     public GatewayMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.registry = direct(registry);
+        registry = this.registry;
         this.streamed = Counter.builder(PAGE_STREAMED)
                 .description("Page answers streamed because a secondary fragment was late (early flush)")
                 .register(registry);
@@ -44,6 +46,22 @@ public class GatewayMetrics {
                     .description("Layout and fragment look-ups of page assembly by how the fragment cache answered")
                     .tag("result", result.tag()).register(registry);
         }
+    }
+
+    /**
+     * The one registry behind Quarkus' composite, when there is exactly one (Prometheus): a meter of
+     * the composite passes every update on to its children's meters, iterating over them, and these
+     * meters are updated on every request (a page-cache hit included). Registered there directly they
+     * are exported the same way.
+     */
+    static MeterRegistry direct(MeterRegistry registry) {
+        if (registry instanceof CompositeMeterRegistry composite) {
+            java.util.Set<MeterRegistry> children = composite.getRegistries();
+            if (children.size() == 1) {
+                return children.iterator().next();
+            }
+        }
+        return registry;
     }
 
     /** A page answer that was streamed because a secondary fragment was late. */

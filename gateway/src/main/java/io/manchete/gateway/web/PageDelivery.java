@@ -7,6 +7,7 @@ import io.manchete.gateway.cache.DecodedEntries;
 import io.manchete.gateway.cache.FragmentCache;
 import io.manchete.gateway.cache.GatewayCaches;
 import io.manchete.gateway.cache.LastGoodPages;
+import io.manchete.gateway.cache.NearCacheChanges;
 import io.manchete.gateway.cache.OnContext;
 import io.manchete.gateway.cache.TagVersions;
 import io.manchete.gateway.config.GatewayConfig;
@@ -125,10 +126,11 @@ public class PageDelivery {
     private final Coalescer<Built> builds = new Coalescer<>();
     private final LastGoodPages lastGood;
     /**
-     * See {@link #decode}: two slots per array, 4,096 in all, a little under the page near cache's
-     * 5,000 entries (the hot pages of a Zipf load), since each slot keeps its page's bytes alive.
+     * See {@link #entry}: two slots per key, the power of two at or just under the page near cache's
+     * size (4,096 for its default 5,000: the hot pages of a Zipf load), since each slot keeps its
+     * page's bytes alive.
      */
-    private final DecodedEntries decoded = new DecodedEntries(4096);
+    private final DecodedEntries decoded;
 
     public PageDelivery(PageAssembler assembler, GatewayCaches caches, TagVersions tagVersions, ErrorPages errorPages,
                         GatewayMetrics metrics, GatewayConfig config) {
@@ -139,6 +141,8 @@ public class PageDelivery {
         this.metrics = metrics;
         this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
         this.lastGood = caches.lastGood();
+        this.decoded = new DecodedEntries(Integer.highestOneBit(Math.max(1024, Math.min(1 << 20,
+                config.pageCache().nearCache().pages()))));
     }
 
     /** Answers {@code request} through {@code done} (on the caller's Vert.x context), or {@code failed}. */
@@ -152,9 +156,16 @@ public class PageDelivery {
             compose(request, "cache-unavailable", context, done, failed);
             return;
         }
+        String key = request.key();
+        long stamp = NearCacheChanges.PAGES.stamp(key); // before the read: a change after it moves it
+        CacheEntry known = decoded.known(key, stamp);
+        if (known != null) {
+            found(request, known, context, done, failed); // the near cache would answer the same
+            return;
+        }
         CompletableFuture<byte[]> lookup;
         try {
-            lookup = caches.bounded(caches.pages().getAsync(request.key()));
+            lookup = caches.bounded(caches.pages().getAsync(key));
         } catch (RuntimeException e) {
             lookup = CompletableFuture.failedFuture(e);
         }
@@ -165,7 +176,7 @@ public class PageDelivery {
                 return;
             }
             caches.succeeded();
-            found(request, decode(raw), context, done, failed);
+            found(request, decoded.get(key, raw, stamp), context, done, failed);
         }, failed);
     }
 
@@ -435,13 +446,20 @@ public class PageDelivery {
     }
 
     /**
-     * The entry stored as {@code raw}, decoded once per array ({@link DecodedEntries}): the near cache
-     * hands every reader the same array, so a hit finds its entry by identity instead of decoding the
-     * header again, and keeps its tag check's stamp ({@link TagVersions#current}) and
-     * {@link LastGoodPages}' mark.
+     * The entry of {@code key} as a hit takes it ({@link DecodedEntries}): without reading the near
+     * cache while nothing changed there for that key since the last read, else read (and decoded once
+     * per array), keeping its tag check's stamp ({@link TagVersions#current}) and
+     * {@link LastGoodPages}' mark. For tests: {@code null} when the page is not in the cache.
      */
-    CacheEntry decode(byte[] raw) {
-        return decoded.get(raw);
+    CacheEntry entry(String key) {
+        long stamp = NearCacheChanges.PAGES.stamp(key);
+        CacheEntry known = decoded.known(key, stamp);
+        return known != null ? known : decoded.get(key, caches.pages().getAsync(key).join(), stamp);
+    }
+
+    /** Whether a hit on {@code key} now would read no cache at all (for tests). */
+    boolean knownUnread(String key) {
+        return decoded.known(key, NearCacheChanges.PAGES.stamp(key)) != null;
     }
 
     /** Page builds in flight in this process (for tests). */

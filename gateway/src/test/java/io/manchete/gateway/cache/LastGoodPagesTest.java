@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,5 +74,19 @@ class LastGoodPagesTest {
         pages.clear();
         pages.remember("a", a);
         assertSame(a, pages.usable("a", NOW), "kept again after clear");
+    }
+
+    @Test
+    void theSamePageDecodedAgainTakesThePlaceOfItsTwinButNotOfANewerCopy() {
+        LastGoodPages pages = new LastGoodPages(10, 3600);
+        CacheEntry first = page(200, NOW, 30, 86400, "a");
+        pages.remember("a", first);
+        CacheEntry twin = page(200, NOW, 30, 86400, "a");
+        pages.remember("a", twin);
+        assertSame(twin, pages.usable("a", NOW), "the instance being served is the one kept (and marked)");
+        assertTrue(twin.keptAsLastGood());
+        assertFalse(first.keptAsLastGood(), "the twin's mark is taken off");
+        pages.remember("a", page(200, NOW - 1_000, 30, 86400, "older"));
+        assertSame(twin, pages.usable("a", NOW), "an older copy does not replace a newer one");
     }
 }

@@ -8,7 +8,7 @@ import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
 import org.infinispan.commons.marshall.ProtoStreamMarshaller;
 
 /**
- * Another gateway replica, as far as the tag versions go: its own Hot Rod client to the same
+ * Another gateway replica, as far as the tag versions and stored pages go: its own Hot Rod client to the same
  * Infinispan Server, writing a tag version the way the purge API does. The gateway under test only
  * learns about it through its near cache being invalidated by the server.
  */
@@ -26,6 +26,11 @@ final class OtherReplica implements AutoCloseable {
     /** What {@code POST /internal/v1/purge} on that replica does for one tag. */
     void purge(String tag) {
         manager.<String, String>getCache(GatewayCaches.TAGS).put(tag, System.currentTimeMillis() + ".0ther");
+    }
+
+    /** That replica's view of the page cache (it stores pages it built there). */
+    org.infinispan.client.hotrod.RemoteCache<String, byte[]> pages() {
+        return manager.getCache(GatewayCaches.PAGES);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.manchete.gateway.web;
 
 import io.manchete.gateway.cache.CacheEntry;
 import io.manchete.gateway.cache.GatewayCaches;
-import io.manchete.gateway.cache.TagChanges;
+import io.manchete.gateway.cache.NearCacheChanges;
 import io.manchete.gateway.cache.TagVersions;
 import io.manchete.gateway.stub.StubUpstreams;
 import io.manchete.gateway.stub.Stubs;
@@ -126,16 +126,20 @@ class PageCacheTest {
         for (String tag : List.of("shell", "section:world", "article:" + slug, "comments:" + slug)) {
             assertTrue(caches.tags().getAsync(tag).isDone(), tag + " version in the near cache");
         }
-        // the near cache hands every reader the same array, so a hit decodes the entry once (PageDelivery.decode)
-        byte[] raw = caches.pages().getAsync("page1 article /world/" + slug).join();
-        assertTrue(raw == caches.pages().getAsync("page1 article /world/" + slug).join(), "the same array each time");
+        // the near cache hands every reader the same array, so a hit decodes the entry once
+        String key = "page1 article /world/" + slug;
+        byte[] raw = caches.pages().getAsync(key).join();
+        assertTrue(raw == caches.pages().getAsync(key).join(), "the same array each time");
         PageDelivery delivery = Arc.container().instance(PageDelivery.class).get();
-        assertTrue(delivery.decode(raw) == delivery.decode(raw), "decoded once");
-        assertTrue(delivery.decode(raw.clone()) != delivery.decode(raw), "by identity, not by content");
-        // and a hit whose tags did not move since the last hit reads no version at all (TagChanges)
+        CacheEntry entry = delivery.entry(key);
+        assertTrue(entry.encoded() == raw && delivery.entry(key) == entry, "decoded once");
+        // and while nothing changed in the near caches since, a hit reads neither the page nor its
+        // tag versions (NearCacheChanges)
         TagVersions versions = Arc.container().instance(TagVersions.class).get();
-        assertTrue(TagChanges.active(), "the tag versions' near cache is made by TagChanges");
-        assertTrue(versions.knownCurrent(delivery.decode(raw)), "the hit left its stamp");
+        assertTrue(NearCacheChanges.TAGS.usable(), "the tag versions' near cache is counted and watched");
+        assertTrue(NearCacheChanges.PAGES.usable(), "the pages' near cache is counted and watched");
+        assertTrue(delivery.knownUnread(key), "the page is known under the current stamp");
+        assertTrue(versions.knownCurrent(entry), "the hit left its stamp");
     }
 
     @Test
@@ -144,10 +148,10 @@ class PageCacheTest {
         given().get("/world/" + slug).then().statusCode(200);
         given().get("/world/" + slug).then().header("Cache-Status", startsWith("Manchete; hit"));
         given().get("/world/" + slug).then().header("Cache-Status", startsWith("Manchete; hit"));
-        GatewayCaches caches = Arc.container().instance(GatewayCaches.class).get();
         PageDelivery delivery = Arc.container().instance(PageDelivery.class).get();
         TagVersions versions = Arc.container().instance(TagVersions.class).get();
-        CacheEntry hit = delivery.decode(caches.pages().getAsync("page1 article /world/" + slug).join());
+        String key = "page1 article /world/" + slug;
+        CacheEntry hit = delivery.entry(key);
         assertTrue(versions.knownCurrent(hit));
         articleAnswers(slug, "<p>Corrected elsewhere</p>", StubUpstreams.cacheControl(60));
         try (OtherReplica replica = new OtherReplica()) {
@@ -157,6 +161,28 @@ class PageCacheTest {
         }
         given().get("/world/" + slug).then().header("Cache-Status", containsString("detail=purged"))
                 .body(containsString("<p>Corrected elsewhere</p>"));
+    }
+
+    @Test
+    void aPageStoredByAnotherReplicaVoidsTheKnownEntry() {
+        String slug = Gateway.newStory();
+        given().get("/world/" + slug).then().statusCode(200);
+        given().get("/world/" + slug).then().header("Cache-Status", startsWith("Manchete; hit"));
+        given().get("/world/" + slug).then().header("Cache-Status", startsWith("Manchete; hit"));
+        PageDelivery delivery = Arc.container().instance(PageDelivery.class).get();
+        String key = "page1 article /world/" + slug;
+        assertTrue(delivery.knownUnread(key), "hits read no cache");
+        CacheEntry hit = delivery.entry(key);
+        byte[] other = CacheEntry.create(200, System.currentTimeMillis(), 60, 0, 0, "text/html;charset=UTF-8", null, null,
+                java.util.Map.of(), "<p>Stored elsewhere</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8)).encoded();
+        try (OtherReplica replica = new OtherReplica()) {
+            replica.pages().put(key, other);
+            // only the server's invalidation tells this gateway: the known entry must be dropped
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> !delivery.knownUnread(key));
+        }
+        given().get("/world/" + slug).then().header("Cache-Status", startsWith("Manchete; hit"))
+                .body(containsString("<p>Stored elsewhere</p>"));
+        assertTrue(delivery.entry(key) != hit, "the new page is another entry");
     }
 
     @Test

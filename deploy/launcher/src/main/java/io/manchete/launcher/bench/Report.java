@@ -174,6 +174,12 @@ final class Report {
                         + "wrk: %d connections, %d threads · %s · JVMs: `%s`%n%n",
                 o.articles(), o.comments(), o.seed(), o.duration(), o.warmup(), o.connections(), o.threads(),
                 str(meta.get("mode")), str(meta.get("jvmOptions"))));
+        String nearCache = o.gatewayProps().get(BenchOptions.NEAR_CACHE_PAGES);
+        if (nearCache != null && o.managed()) { // a running suite keeps its own settings
+            md.append(String.format(Locale.ROOT, "In memory: the gateway's page near cache holds up to %s pages (`%s`) "
+                    + "for the %,d articles, their sections and the home page; Varnish has 512 MB of storage.%n%n",
+                    nearCache, BenchOptions.NEAR_CACHE_PAGES, o.articles()));
+        }
         md.append("| scenario | req/s | p50 | p90 | p99 | max | errors | DB queries / 1k views | cache hits | goals |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
         for (Map.Entry<String, Map<String, Object>> e : results.entrySet()) {

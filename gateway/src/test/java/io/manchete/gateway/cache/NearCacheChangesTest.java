@@ -15,8 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The counters behind a page's "none of my tags moved since I was found current". */
-class TagChangesTest {
+/**
+ * The counters behind "nothing I read moved since": a page known unread, and a page whose tags were
+ * all found current.
+ */
+class NearCacheChangesTest {
 
     private static final String MINE = "article:a-story";
     private static final String OTHER = "article:another-story";
@@ -28,24 +31,31 @@ class TagChangesTest {
         return CacheEntry.create(200, System.currentTimeMillis(), 60, 0, 0, "text/html", null, null, versions, new byte[0]);
     }
 
+    /** Counters whose near cache's listener is connected (the listener itself is Hot Rod's). */
+    private static NearCacheChanges listening() {
+        NearCacheChanges changes = new NearCacheChanges("tags");
+        changes.watch(() -> true);
+        return changes;
+    }
+
     private static MetadataValue<String> value(String v) {
         return new MetadataValueImpl<>(0, 0, 0, 0, 1, v);
     }
 
     @Test
     void noStampsWithoutACountedNearCache() {
-        assertEquals(TagChanges.NONE, new TagChanges.Counts().stamp(page()));
+        assertEquals(NearCacheChanges.NONE, new NearCacheChanges("tags").stamp(page()));
     }
 
     @Test
     void theStampMovesWhenATagOfTheEntryChangesAndOnlyThen() {
-        assertNotEquals(TagChanges.stripe(MINE), TagChanges.stripe(OTHER), "the test needs two stripes");
-        assertNotEquals(TagChanges.stripe("shell"), TagChanges.stripe(OTHER), "the test needs two stripes");
-        TagChanges.Counts counts = new TagChanges.Counts();
+        assertNotEquals(NearCacheChanges.stripe(MINE), NearCacheChanges.stripe(OTHER), "the test needs two stripes");
+        assertNotEquals(NearCacheChanges.stripe("shell"), NearCacheChanges.stripe(OTHER), "the test needs two stripes");
+        NearCacheChanges counts = listening();
         NearCache<String, String> near = counts.counted(new MapNearCache());
         CacheEntry page = page();
         long stamp = counts.stamp(page);
-        assertNotEquals(TagChanges.NONE, stamp);
+        assertNotEquals(NearCacheChanges.NONE, stamp);
 
         near.get(MINE);
         near.remove(OTHER);
@@ -70,7 +80,7 @@ class TagChangesTest {
 
     @Test
     void theCountMovesAfterTheChangeNotBefore() {
-        TagChanges.Counts counts = new TagChanges.Counts();
+        NearCacheChanges counts = listening();
         CacheEntry page = page();
         long[] seenDuringRemove = {0};
         MapNearCache inner = new MapNearCache() {
@@ -90,23 +100,80 @@ class TagChangesTest {
 
     @Test
     void aKeyThatIsNotATagTurnsTheStampsOffForGood() {
-        TagChanges.Counts counts = new TagChanges.Counts();
+        NearCacheChanges counts = listening();
         NearCache<Object, String> near = counts.counted(new ObjectNearCache());
-        assertTrue(counts.active());
+        assertTrue(counts.usable());
         near.remove(new byte[] {1, 2});
-        assertEquals(TagChanges.NONE, counts.stamp(page()));
+        assertEquals(NearCacheChanges.NONE, counts.stamp(page()));
         near.remove("shell");
-        assertEquals(TagChanges.NONE, counts.stamp(page()));
+        assertEquals(NearCacheChanges.NONE, counts.stamp(page()));
     }
 
     @Test
     void aNewNearCacheVoidsEveryStamp() {
-        TagChanges.Counts counts = new TagChanges.Counts();
+        NearCacheChanges counts = listening();
         counts.counted(new MapNearCache());
         CacheEntry page = page();
         long stamp = counts.stamp(page);
         assertNotNull(counts.counted(new MapNearCache()));
         assertTrue(counts.stamp(page) > stamp);
+    }
+
+    @Test
+    void aKeysStampMovesWithThatKeyAndOnlyThen() {
+        assertNotEquals(NearCacheChanges.stripe(MINE), NearCacheChanges.stripe(OTHER), "the test needs two stripes");
+        NearCacheChanges counts = listening();
+        NearCache<String, String> near = counts.counted(new MapNearCache());
+        long stamp = counts.stamp(MINE);
+        assertNotEquals(NearCacheChanges.NONE, stamp);
+        near.get(MINE);
+        near.putIfAbsent(OTHER, value("x"));
+        assertEquals(stamp, counts.stamp(MINE));
+        near.putIfAbsent(MINE, value("y"));
+        assertTrue(counts.stamp(MINE) > stamp);
+    }
+
+    @Test
+    void noStampsWhileTheListenerIsDisconnected() {
+        NearCacheChanges counts = new NearCacheChanges("pages");
+        counts.counted(new MapNearCache());
+        assertEquals(NearCacheChanges.NONE, counts.stamp(MINE), "never watched");
+        boolean[] connected = {true};
+        counts.watch(() -> connected[0]);
+        long stamp = counts.stamp(MINE);
+        assertNotEquals(NearCacheChanges.NONE, stamp);
+        connected[0] = false; // Hot Rod's near cache answers nothing now: neither may a stamp
+        assertEquals(NearCacheChanges.NONE, counts.stamp(MINE));
+        assertEquals(NearCacheChanges.NONE, counts.stamp(page()));
+        connected[0] = true;
+        assertEquals(stamp, counts.stamp(MINE));
+        counts.watch((Object) "not a Hot Rod cache");
+        assertEquals(NearCacheChanges.NONE, counts.stamp(MINE), "a listener that cannot be watched: no stamps");
+    }
+
+    @Test
+    void evictionsAreCountedAndABloomFilterTurnsTheStampsOff() {
+        NearCacheChanges counts = listening();
+        java.util.List<String> evicted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        NearCache<String, String> near = counts.createNearCache(
+                new org.infinispan.client.hotrod.configuration.NearCacheConfiguration(
+                        org.infinispan.client.hotrod.configuration.NearCacheMode.INVALIDATED, 2, false),
+                (key, value) -> evicted.add(key));
+        assertTrue(counts.usable());
+        // a near cache of two entries: most of these are pushed out again (Hot Rod's own Caffeine cache)
+        Map<String, Long> afterPut = new ConcurrentHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            near.putIfAbsent("k" + i, value("v"));
+            afterPut.put("k" + i, counts.stamp("k" + i));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !evicted.isEmpty());
+        String gone = evicted.get(0);
+        assertTrue(counts.stamp(gone) > afterPut.get(gone), "the eviction of " + gone + " moved its stamp");
+
+        NearCacheChanges filtered = listening();
+        filtered.createNearCache(new org.infinispan.client.hotrod.configuration.NearCacheConfiguration(
+                org.infinispan.client.hotrod.configuration.NearCacheMode.INVALIDATED, 2, true), (k, v) -> { });
+        assertEquals(NearCacheChanges.NONE, filtered.stamp(MINE), "with a bloom filter the server may not tell");
     }
 
     /** A plain map standing in for Hot Rod's near cache (this is a unit test of the counting). */
