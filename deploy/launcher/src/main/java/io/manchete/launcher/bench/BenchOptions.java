@@ -54,6 +54,8 @@ record BenchOptions(
 
     /** The gateway's page near cache: how many pages it keeps in its own memory. */
     static final String NEAR_CACHE_PAGES = "manchete.page-cache.near-cache.pages";
+    /** The gateway's near cache of tag versions (four per page: shell, section, article, comments). */
+    static final String NEAR_CACHE_TAGS = "manchete.page-cache.near-cache.tags";
     /** At most this many (about 150 MB of the demo's 12.5 KB pages: what the gateway's 384 MB heap holds). */
     static final int MAX_NEAR_CACHE_PAGES = 12_000;
 
@@ -181,6 +183,8 @@ record BenchOptions(
             }
         }
         gatewayProps.putIfAbsent(NEAR_CACHE_PAGES, Integer.toString(nearCachePages(articles)));
+        // and their tags' versions: four per page, as the product's defaults have it (5,000 and 20,000)
+        gatewayProps.putIfAbsent(NEAR_CACHE_TAGS, Integer.toString(4 * Integer.parseInt(gatewayProps.get(NEAR_CACHE_PAGES))));
         if (settle < 0 || settle > 300) {
             throw new IllegalArgumentException("--settle is 0 to 300 s");
         }

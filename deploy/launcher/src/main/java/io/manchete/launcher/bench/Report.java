@@ -177,8 +177,9 @@ final class Report {
         String nearCache = o.gatewayProps().get(BenchOptions.NEAR_CACHE_PAGES);
         if (nearCache != null && o.managed()) { // a running suite keeps its own settings
             md.append(String.format(Locale.ROOT, "In memory: the gateway's page near cache holds up to %s pages (`%s`) "
-                    + "for the %,d articles, their sections and the home page; Varnish has 512 MB of storage.%n%n",
-                    nearCache, BenchOptions.NEAR_CACHE_PAGES, o.articles()));
+                    + "for the %,d articles, their sections and the home page, and %s tag versions; Varnish has 512 MB of "
+                    + "storage.%n%n", nearCache, BenchOptions.NEAR_CACHE_PAGES, o.articles(),
+                    o.gatewayProps().get(BenchOptions.NEAR_CACHE_TAGS)));
         }
         md.append("| scenario | req/s | p50 | p90 | p99 | max | errors | DB queries / 1k views | cache hits | goals |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|--:|---|---|\n");

@@ -19,6 +19,10 @@ class BenchOptionsTest {
                 .gatewayProps().get(BenchOptions.NEAR_CACHE_PAGES), "within what the gateway's heap holds");
         assertEquals("2000", BenchOptions.parse(new String[] {"--gateway-prop", BenchOptions.NEAR_CACHE_PAGES + "=2000"}, ROOT)
                 .gatewayProps().get(BenchOptions.NEAR_CACHE_PAGES), "--gateway-prop says otherwise");
+        assertEquals("44000", BenchOptions.parse(new String[0], ROOT).gatewayProps().get(BenchOptions.NEAR_CACHE_TAGS),
+                "four tag versions per page");
+        assertEquals("8000", BenchOptions.parse(new String[] {"--gateway-prop", BenchOptions.NEAR_CACHE_PAGES + "=2000"}, ROOT)
+                .gatewayProps().get(BenchOptions.NEAR_CACHE_TAGS));
         assertEquals("false", BenchOptions.parse(new String[0], ROOT).gatewayProps().get("manchete.access-log.enabled"));
     }
 }
