@@ -48,7 +48,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Singleton
 public class ServerSpans {
-    /** Before every other route of the router (Quarkus' and the gateway's). */
+    /** Ahead of the gateway's own routes (and of any route of default order). */
     static final int ORDER = Integer.MIN_VALUE + 1_000;
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
