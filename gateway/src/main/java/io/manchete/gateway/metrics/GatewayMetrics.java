@@ -32,9 +32,9 @@ public class GatewayMetrics {
     private final Counter[] fragmentCache = new Counter[CacheResult.values().length];
     private final Counter streamed;
 
-    public GatewayMetrics(MeterRegistry registry) {
-        this.registry = direct(registry);
-        registry = this.registry;
+    public GatewayMetrics(MeterRegistry meters) {
+        MeterRegistry registry = direct(meters);
+        this.registry = registry;
         this.streamed = Counter.builder(PAGE_STREAMED)
                 .description("Page answers streamed because a secondary fragment was late (early flush)")
                 .register(registry);

@@ -3,6 +3,7 @@ package io.manchete.launcher.bench;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -133,6 +134,7 @@ record BenchOptions(
         boolean jfr = false;
         Path out = root.resolve("bench/results");
         Map<String, String> gatewayProps = new LinkedHashMap<>(GATEWAY_PROPS);
+        Set<String> told = new HashSet<>(); // gateway keys named by --gateway-prop
         Map<String, String> serviceProps = new LinkedHashMap<>();
         Map<String, String> missProps = new LinkedHashMap<>(MISS_PROPS);
         Map<String, String> delayProps = new LinkedHashMap<>(DELAY_PROPS);
@@ -174,7 +176,7 @@ record BenchOptions(
                 }
                 case "--jfr" -> jfr = true;
                 case "--out" -> out = Path.of(value(args, ++i, flag)).toAbsolutePath();
-                case "--gateway-prop" -> prop(gatewayProps, value(args, ++i, flag));
+                case "--gateway-prop" -> told.add(prop(gatewayProps, value(args, ++i, flag)));
                 case "--service-prop" -> prop(serviceProps, value(args, ++i, flag));
                 case "--miss-prop" -> prop(missProps, value(args, ++i, flag));
                 case "--delay-prop" -> prop(delayProps, value(args, ++i, flag));
@@ -182,9 +184,15 @@ record BenchOptions(
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        gatewayProps.putIfAbsent(NEAR_CACHE_PAGES, Integer.toString(nearCachePages(articles)));
-        // and their tags' versions: four per page, as the product's defaults have it (5,000 and 20,000)
-        gatewayProps.putIfAbsent(NEAR_CACHE_TAGS, Integer.toString(4 * Integer.parseInt(gatewayProps.get(NEAR_CACHE_PAGES))));
+        // unless --gateway-prop set or removed them: the near caches sized to the demo data, and the
+        // tags' versions four per page, as the product's defaults have it (5,000 and 20,000)
+        if (!told.contains(NEAR_CACHE_PAGES)) {
+            gatewayProps.put(NEAR_CACHE_PAGES, Integer.toString(nearCachePages(articles)));
+        }
+        String pages = gatewayProps.get(NEAR_CACHE_PAGES);
+        if (!told.contains(NEAR_CACHE_TAGS) && pages != null && pages.matches("[0-9]{1,6}")) {
+            gatewayProps.put(NEAR_CACHE_TAGS, Integer.toString(4 * Integer.parseInt(pages)));
+        }
         if (settle < 0 || settle > 300) {
             throw new IllegalArgumentException("--settle is 0 to 300 s");
         }
@@ -242,7 +250,8 @@ record BenchOptions(
         return n;
     }
 
-    private static void prop(Map<String, String> props, String keyValue) {
+    /** Sets (or, with an empty value, removes) one {@code key=value}; returns the key. */
+    private static String prop(Map<String, String> props, String keyValue) {
         int eq = keyValue.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("expected key=value: " + keyValue);
@@ -254,6 +263,7 @@ record BenchOptions(
         } else {
             props.put(key, value);
         }
+        return key;
     }
 
     private static String stripSlash(String url) {

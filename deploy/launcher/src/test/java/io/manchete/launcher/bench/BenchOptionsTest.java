@@ -23,6 +23,14 @@ class BenchOptionsTest {
                 "four tag versions per page");
         assertEquals("8000", BenchOptions.parse(new String[] {"--gateway-prop", BenchOptions.NEAR_CACHE_PAGES + "=2000"}, ROOT)
                 .gatewayProps().get(BenchOptions.NEAR_CACHE_TAGS));
+        java.util.Map<String, String> removed = BenchOptions.parse(
+                new String[] {"--gateway-prop", BenchOptions.NEAR_CACHE_PAGES + "="}, ROOT).gatewayProps();
+        assertEquals(null, removed.get(BenchOptions.NEAR_CACHE_PAGES), "k= removes the bench's setting: the product's default");
+        assertEquals(null, removed.get(BenchOptions.NEAR_CACHE_TAGS), "and with it the tags' (the product's default too)");
+        assertEquals("30000", BenchOptions.parse(new String[] {"--gateway-prop", BenchOptions.NEAR_CACHE_TAGS + "=30000",
+                "--articles", "100"}, ROOT).gatewayProps().get(BenchOptions.NEAR_CACHE_TAGS), "a tag setting of one's own stays");
+        assertEquals(null, BenchOptions.parse(new String[] {"--gateway-prop", BenchOptions.NEAR_CACHE_PAGES + "=lots"}, ROOT)
+                .gatewayProps().get(BenchOptions.NEAR_CACHE_TAGS), "no tag size derived from a value that is not a number");
         assertEquals("false", BenchOptions.parse(new String[0], ROOT).gatewayProps().get("manchete.access-log.enabled"));
     }
 }
