@@ -10,6 +10,7 @@ import java.time.Duration;
 /** Tiny blocking HTTP helpers for the launcher's readiness polls (never used on a request path). */
 public final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * {@code bench/run}: how many readers Manchete serves, side by side with Varnish, and where the
@@ -61,8 +62,12 @@ public final class Bench {
     private final ProcessStats stats = new ProcessStats();
     private final List<AutoCloseable> toClose = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean shutDown = new AtomicBoolean();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    // HTTP/1.1, as wrk, Prometheus and a load balancer speak to the gateway: Java's default (HTTP/2, an
+    // h2c upgrade) sent the gateway the one kind of request nothing else sends it, and the first of
+    // those during a warm-up or at the start of a measurement threw away its compiled request path
+    // (docs/performance.md, runs 50–51)
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
     private final Map<String, Map<String, Object>> results = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> jvmOptions;
@@ -532,7 +537,11 @@ public final class Bench {
 
     /** What one measured run needs. */
     private record Target(String id, String title, String url, double postShare, List<String> serviceMetrics,
-                          String gatewayMetrics, String cacheKind, Varnish varnish, Editor editor) {
+                          String gatewayMetrics, String cacheKind, Varnish varnish, Supplier<Editor> editors) {
+        /** A new editor for this scenario (its own counts), or null when it has none. */
+        Editor newEditor() {
+            return editors == null ? null : editors.get();
+        }
     }
 
     private Map<String, Object> scenarioA() {
@@ -547,10 +556,13 @@ public final class Bench {
     }
 
     private Map<String, Object> scenarioC() {
-        Editor editor = new Editor(contentUrl, o.editorToken(), byPopularity);
-        toClose.add(editor);
+        Supplier<Editor> editors = () -> {
+            Editor editor = new Editor(contentUrl, o.editorToken(), byPopularity);
+            toClose.add(editor);
+            return editor;
+        };
         return measure(new Target("c", "realistic mix: reads, 2 % comments, 1 edit/s", gatewayUrl, 0.02, serviceUrls(),
-                gatewayUrl, "page", null, editor));
+                gatewayUrl, "page", null, editors));
     }
 
     private Map<String, Object> scenarioE() {
@@ -757,6 +769,13 @@ public final class Bench {
     private Map<String, Object> measure(Target t) {
         Path script = layout.root().resolve("bench/wrk/zipf.lua");
         double warmJit = 0;
+        // the editor works during the warm-up too: its edits take branches (a rebuilt section, a changed
+        // article) that reads and posts never take, and a branch first taken in the measured window
+        // throws away compiled code that the compilers then make again there (runs 49–50)
+        Editor warmEditor = o.warmup() > 0 || o.settle() > 0 ? t.newEditor() : null;
+        if (warmEditor != null) {
+            warmEditor.start();
+        }
         if (o.warmup() > 0) {
             progress.step("(" + t.id() + ")", "warm-up " + o.warmup() + " s against " + t.url() + " …");
             // the scenario's own mix (its posts too), so the code it measures is the code that was warmed
@@ -773,7 +792,14 @@ public final class Bench {
             progress.step("(" + t.id() + ")", String.format(Locale.ROOT,
                     "warm-up done in %.0f s, JIT compilers at %.2f cores at its end", (System.nanoTime() - startedAt) / 1e9, warmJit));
         }
-        int settledAfter = settle(t, script, warmJit);
+        int settledAfter;
+        try {
+            settledAfter = settle(t, script, warmJit);
+        } finally {
+            if (warmEditor != null) {
+                warmEditor.stop();
+            }
+        }
         Map<String, Long> jitBefore = stats.jitNanos();
         Map<String, Prometheus.Scrape> before = scrapeAll(t);
         Map<String, Double> varnishBefore = t.varnish() == null ? Map.of() : t.varnish().stats();
@@ -783,8 +809,9 @@ public final class Bench {
         Wrk wrk = Wrk.start(script, t.url(), o.threads(), o.connections(), o.duration(), luaArgs(t.postShare()),
                 runDir.resolve("wrk-" + t.id() + ".txt"));
         running = wrk;
-        if (t.editor() != null) {
-            t.editor().start();
+        Editor measuredEditor = t.newEditor();
+        if (measuredEditor != null) {
+            measuredEditor.start();
         }
         Map<String, Double> rssMax = new LinkedHashMap<>();
         double[] wrkCpu = {0};
@@ -810,8 +837,8 @@ public final class Bench {
             w = wrk.await();
         } finally {
             sampler.interrupt();
-            if (t.editor() != null) {
-                editor = t.editor().stop();
+            if (measuredEditor != null) {
+                editor = measuredEditor.stop();
             }
         }
         try {

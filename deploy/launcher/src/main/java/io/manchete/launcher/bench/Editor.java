@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * "(update n)" marker, so the text stays the demo text plus a few characters.
  */
 final class Editor implements AutoCloseable {
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String contentUrl;
     private final String token;
