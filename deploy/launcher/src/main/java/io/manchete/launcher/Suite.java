@@ -22,6 +22,11 @@ public final class Suite implements AutoCloseable {
                           String databasePrefix, DemoData.Size demoSize, Path stateDir,
                           Map<String, Map<String, String>> overrides, List<String> jvmOptions) {
 
+        /** Heap of each Quarkus JVM the launcher starts. */
+        static final int DEFAULT_HEAP_MB = 384;
+        /** The gateway's {@code manchete.page-cache.near-cache.pages} default, which that heap is for. */
+        static final int DEFAULT_NEAR_CACHE_PAGES = 5_000;
+
         public static Options localDefaults(ProjectLayout layout) {
             return new Options(8080, 8081, 8082, 8083, 11222, "", DemoData.Size.standard(),
                     layout.stateDir(), Map.of(), defaultJvmOptions());
@@ -45,8 +50,38 @@ public final class Suite implements AutoCloseable {
             }
             // G1 with a 20 ms pause goal: with the serial collector the gateway's old generation filled
             // every ~10 s under bench (c) and each full collection stopped it for 115-160 ms, which was
-            // (c)'s p99 (docs/performance.md, runs 27-28)
-            return List.of("-Xms64m", "-Xmx384m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20");
+            // (c)'s p99 (docs/performance.md, runs 27-28). The whole heap from the start, touched at
+            // start: grown from 64 MB, comments-service kept a 30 MB young generation (a pause every
+            // 0.6 s under (c)), and memory first touched during a pause made it wait for the kernel
+            // (docs/performance.md, runs 52-55)
+            return List.of("-Xms" + DEFAULT_HEAP_MB + "m", "-Xmx" + DEFAULT_HEAP_MB + "m", "-XX:+AlwaysPreTouch",
+                    "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20");
+        }
+
+        /**
+         * The gateway's heap when its page near cache is set above the default 5,000 pages: 64 KB more
+         * per page, so that the pages stay within about a third of the heap (docs/operations.md,
+         * {@code manchete.page-cache.near-cache.pages}). Empty when the default heap does, when
+         * {@code MANCHETE_JAVA_OPTS} chose the options, or when the setting is not a number.
+         */
+        public static List<String> gatewayHeap(Map<String, String> gatewayProps) {
+            String env = System.getenv("MANCHETE_JAVA_OPTS");
+            return env != null && !env.isBlank() ? List.of() : gatewayHeapFor(gatewayProps);
+        }
+
+        static List<String> gatewayHeapFor(Map<String, String> gatewayProps) {
+            String pages = gatewayProps.get("manchete.page-cache.near-cache.pages");
+            long n;
+            try {
+                n = pages == null ? 0 : Long.parseLong(pages.trim());
+            } catch (NumberFormatException e) {
+                return List.of();
+            }
+            if (n <= DEFAULT_NEAR_CACHE_PAGES) {
+                return List.of();
+            }
+            long mb = DEFAULT_HEAP_MB + (n - DEFAULT_NEAR_CACHE_PAGES) * 64 / 1024;
+            return List.of("-Xms" + mb + "m", "-Xmx" + mb + "m");
         }
 
         String database(String name) {
@@ -165,6 +200,11 @@ public final class Suite implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ManagedProcess.javaBinary());
         command.addAll(options.jvmOptions());
+        Map<String, String> overrides = options.overrides()
+                .getOrDefault(spec.module().equals("gateway") ? "gateway" : spec.name(), Map.of());
+        if (spec.module().equals("gateway")) {
+            command.addAll(Options.gatewayHeap(overrides));
+        }
         Map<String, String> props = new LinkedHashMap<>();
         props.put("quarkus.http.port", Integer.toString(spec.port()));
         props.put("quarkus.http.host", "127.0.0.1");
@@ -177,7 +217,7 @@ public final class Suite implements AutoCloseable {
         for (String upstream : List.of("page", "content", "comments", "gateway")) {
             props.put("manchete.services." + upstream + ".url", specs.get(upstream).baseUrl());
         }
-        props.putAll(options.overrides().getOrDefault(spec.module().equals("gateway") ? "gateway" : spec.name(), Map.of()));
+        props.putAll(overrides);
         props.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(layout.serviceJar(spec.module()).toString());

@@ -1,0 +1,33 @@
+package io.manchete.launcher;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SuiteOptionsTest {
+    private static final String PAGES = "manchete.page-cache.near-cache.pages";
+
+    @Test
+    void everyPartGetsItsWholeHeapFromTheStart() {
+        List<String> jvm = Suite.Options.defaultJvmOptions();
+        assertTrue(jvm.contains("-Xms384m") && jvm.contains("-Xmx384m") && jvm.contains("-XX:+AlwaysPreTouch"), jvm::toString);
+    }
+
+    @Test
+    void theGatewayHeapGrowsWithItsPageNearCache() {
+        assertEquals(List.of("-Xms759m", "-Xmx759m"), Suite.Options.gatewayHeapFor(Map.of(PAGES, "11000")));
+        assertEquals(List.of("-Xms385m", "-Xmx385m"), Suite.Options.gatewayHeapFor(Map.of(PAGES, " 5016 ")));
+    }
+
+    @Test
+    void theDefaultHeapServesTheDefaultNearCacheAndAnythingUnreadable() {
+        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of()));
+        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of(PAGES, "5000")));
+        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of(PAGES, "200")));
+        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of(PAGES, "lots")));
+    }
+}
