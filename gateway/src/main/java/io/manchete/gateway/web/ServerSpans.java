@@ -37,7 +37,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <li>{@code http.request.method}, {@code url.path}, {@code http.route},
  * {@code http.response.status_code}, plus what the routes add (the page cache's answer);</li>
  * <li>an error status for a {@code 5xx}, and for an answer that could not be finished (the reader
- * went away: {@code error.type} is the failure's class).</li>
+ * went away before the gateway ended it: {@code error.type} is the failure's class; an HTTP/2 stream
+ * closed after the end is no error).</li>
  * </ul>
  * It becomes the current OpenTelemetry context of the request's Vert.x duplicated context (Quarkus
  * keeps the current context there), so the client spans of the upstream calls ({@code UpstreamSpans})
@@ -119,7 +120,9 @@ public class ServerSpans {
             }
             int status = ctx.response().getStatusCode();
             span.setAttribute(STATUS, (long) status);
-            if (result.failed()) {
+            // an HTTP/2 stream (an h2c upgrade) reports its close ahead of the end of an answer that was
+            // ended: only an answer the gateway never ended is unfinished
+            if (result.failed() && !ctx.response().ended()) {
                 span.setStatus(StatusCode.ERROR, "answer not finished");
                 span.setAttribute(ERROR_TYPE, result.cause().getClass().getName());
             } else if (status >= 500) {

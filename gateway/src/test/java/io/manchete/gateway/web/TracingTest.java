@@ -179,6 +179,27 @@ class TracingTest {
     }
 
     @Test
+    void aPageAnsweredOverAnH2cUpgradeIsNoError() throws Exception {
+        // Java's HttpClient asks for HTTP/2 by an h2c upgrade on a new connection: the page is streamed
+        // on stream 1, and Vert.x reports the stream's close before the end of the answer
+        String slug = Gateway.newStory();
+        String traceId = hex(16);
+        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        java.net.http.HttpResponse<String> answer = h2.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + io.restassured.RestAssured.port + "/world/" + slug))
+                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode());
+        assertEquals(java.net.http.HttpClient.Version.HTTP_2, answer.version(), "the upgrade was taken");
+        assertTrue(answer.body().endsWith("</html>\n") || answer.body().endsWith("</html>"), "the whole page");
+        SpanData page = only(awaitServerSpan(traceId), SpanKind.SERVER);
+        assertEquals(200L, page.getAttributes().get(ServerSpans.STATUS));
+        assertEquals(io.opentelemetry.api.trace.StatusCode.UNSET, page.getStatus().getStatusCode(),
+                () -> page.getStatus() + " " + page.getAttributes());
+    }
+
+    @Test
     void quarkusOwnPathsAreNotTraced() {
         String traceId = hex(16);
         given().header("traceparent", "00-" + traceId + "-" + hex(8) + "-01").get("/q/health/live").then().statusCode(200);

@@ -947,6 +947,17 @@ public final class Bench {
                 text.append(String.format(Locale.ROOT, "%s %s %d answers, p50 ≤ %.1f ms, p99 ≤ %.1f ms",
                         byRoute.size() > 1 ? ";" : "", route, count, p50, p99));
             });
+            // a comment post's tail split: how much of it was the gateway's call to comments-service
+            double postP50 = ga.quantileMs(gb, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.50);
+            double postP99 = ga.quantileMs(gb, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.99);
+            if (byRoute.containsKey("comment") && Double.isFinite(postP50) && Double.isFinite(postP99)) {
+                Map<String, Object> upstream = new LinkedHashMap<>();
+                upstream.put("p50MsAtMost", postP50);
+                upstream.put("p99MsAtMost", postP99);
+                r.put("commentPostUpstream", upstream);
+                text.append(String.format(Locale.ROOT, " (of which the call to comments-service: p50 ≤ %.1f ms, p99 ≤ %.1f ms)",
+                        postP50, postP99));
+            }
             if (!byRoute.isEmpty()) {
                 r.put("gatewayLatencyByRoute", byRoute);
                 note(r, text.toString());

@@ -24,6 +24,8 @@ final class Prometheus {
     static final String FRAGMENT_CACHE = "manchete_fragment_cache_total";
     static final String PAGE_ANSWERS = "manchete_page_duration_seconds_count";
     static final String PAGE_BUCKETS = "manchete_page_duration_seconds_bucket";
+    /** The gateway's calls upstream, by {@code slot} (a fragment, a layout, {@code comment-post}). */
+    static final String FRAGMENT_BUCKETS = "manchete_fragment_duration_seconds_bucket";
 
     private Prometheus() {
     }
@@ -128,12 +130,13 @@ final class Prometheus {
         }
     }
 
-    /** Keeps the {@code manchete_*} samples, without histogram buckets but those of the page durations. */
+    /** Keeps the {@code manchete_*} samples, without histogram buckets but those of page and upstream durations. */
     static Map<String, Double> parse(String text) {
         Map<String, Double> samples = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             if (line.isEmpty() || line.charAt(0) == '#' || !line.startsWith("manchete_")
-                    || (line.contains("_bucket{") && !line.startsWith(PAGE_BUCKETS + "{"))) {
+                    || (line.contains("_bucket{") && !line.startsWith(PAGE_BUCKETS + "{")
+                    && !line.startsWith(FRAGMENT_BUCKETS + "{"))) {
                 continue;
             }
             Matcher m = SAMPLE.matcher(line);

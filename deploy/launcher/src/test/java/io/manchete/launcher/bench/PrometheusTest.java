@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the bench reads of the gateway's page-duration histogram: latency by route over the run. */
+/** What the bench reads of the gateway's duration histograms: latency by route, and of its calls upstream, over the run. */
 class PrometheusTest {
 
     private static Prometheus.Scrape scrape(long fastComment, long slowComment, long fastPage) {
@@ -19,7 +19,14 @@ class PrometheusTest {
                 b + "{route=\"article\",status=\"200\",le=\"0.05\"} " + fastPage,
                 b + "{route=\"article\",status=\"200\",le=\"+Inf\"} " + fastPage,
                 "manchete_page_duration_seconds_count{route=\"comment\",status=\"303\"} " + (fastComment + slowComment),
-                "manchete_fragment_duration_seconds_bucket{service=\"content\",le=\"0.005\"} 7",
+                "manchete_fragment_duration_seconds_bucket{service=\"comments\",slot=\"comment-post\",outcome=\"ok\",le=\"0.005\"} "
+                        + fastComment,
+                "manchete_fragment_duration_seconds_bucket{service=\"comments\",slot=\"comment-post\",outcome=\"ok\",le=\"0.05\"} "
+                        + (fastComment + slowComment),
+                "manchete_fragment_duration_seconds_bucket{service=\"comments\",slot=\"comment-post\",outcome=\"ok\",le=\"+Inf\"} "
+                        + (fastComment + slowComment),
+                "manchete_jvm_bucket{le=\"1\"} 7",
+                "manchete_other_duration_seconds_bucket{le=\"0.005\"} 7",
                 "");
         return new Prometheus.Scrape(Prometheus.parse(text), true);
     }
@@ -38,9 +45,20 @@ class PrometheusTest {
     }
 
     @Test
-    void onlyThePageDurationBucketsAreKept() {
+    void onlyThePageAndUpstreamDurationBucketsAreKept() {
         Prometheus.Scrape s = scrape(1, 1, 1);
         assertTrue(s.has(Prometheus.PAGE_BUCKETS));
-        assertTrue(!s.has("manchete_fragment_duration_seconds_bucket"));
+        assertTrue(s.has(Prometheus.FRAGMENT_BUCKETS));
+        assertTrue(!s.has("manchete_other_duration_seconds_bucket"));
+        assertTrue(!s.has("manchete_jvm_bucket"));
+    }
+
+    @Test
+    void theCallToCommentsServiceIsReadBySlot() {
+        Prometheus.Scrape before = scrape(100, 0, 50);
+        Prometheus.Scrape after = scrape(110, 90, 1050);
+        assertEquals(50.0, after.quantileMs(before, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.99), 1e-9);
+        assertEquals(5.0, after.quantileMs(before, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.05), 1e-9);
+        assertTrue(Double.isNaN(after.quantileMs(before, Prometheus.FRAGMENT_BUCKETS, "slot", "main", 0.5)));
     }
 }
