@@ -41,6 +41,7 @@ public final class CacheEntry {
     private final String[] versions;
     private final int bodyOffset;
     private final int bodyLength;
+    private String bodyText;
     /** A hint for {@link LastGoodPages}: this instance is its copy (racy by design: a stale hint costs one look-up). */
     private volatile boolean keptAsLastGood;
     /** {@link DecodedEntries}' second chance: read since it was placed in its slot (racy by design). */
@@ -246,8 +247,14 @@ public final class CacheEntry {
         return Buffer.buffer(Unpooled.wrappedBuffer(raw, bodyOffset, bodyLength));
     }
 
+    /** The body as text, decoded once per instance (a fragment kept in {@code DecodedEntries} is read many times). */
     public String bodyString() {
-        return new String(raw, bodyOffset, bodyLength, StandardCharsets.UTF_8);
+        String text = bodyText;
+        if (text == null) {
+            text = new String(raw, bodyOffset, bodyLength, StandardCharsets.UTF_8);
+            bodyText = text; // racy on purpose: a String is safe to publish, a lost write decodes once more
+        }
+        return text;
     }
 
     public byte[] bodyBytes() {

@@ -60,6 +60,8 @@ public class FragmentCache {
     private final long staleRetentionSeconds;
     private final int staleMaxAge;
     private final boolean fragmentsCached;
+    /** Decoded fragment entries by key, each decoded once while the near cache hands out the same bytes. */
+    private final DecodedEntries decoded;
     private final Coalescer<Part> fetches = new Coalescer<>();
 
     public FragmentCache(FragmentClient client, GatewayCaches caches, TagVersions tagVersions, GatewayMetrics metrics,
@@ -72,6 +74,8 @@ public class FragmentCache {
         this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
         this.staleMaxAge = (int) Math.min(Integer.MAX_VALUE, config.placeholderMaxAge().toSeconds());
         this.fragmentsCached = config.fragmentCache().enabled();
+        this.decoded = new DecodedEntries(Integer.highestOneBit(Math.max(1024, Math.min(1 << 20,
+                config.pageCache().nearCache().fragments()))));
     }
 
     static String key(Upstream upstream, String pathAndQuery) {
@@ -117,7 +121,10 @@ public class FragmentCache {
                 return;
             }
             caches.succeeded();
-            CacheEntry entry = CacheEntry.decode(raw);
+            // the near cache hands every reader the same array: decoded once, and the entry keeps its body
+            // text and the stamp of its last tag check (each page rebuilt after a post reads the same
+            // layout, article and teasers; docs/performance.md, runs 58-59)
+            CacheEntry entry = decoded.get(key, raw, NearCacheChanges.NONE);
             long now = System.currentTimeMillis();
             if (entry == null || !entry.fresh(now)) {
                 forward(refetch(key, upstream, slot, pathAndQuery, entry, trace), part);

@@ -44,6 +44,14 @@ class CacheEntryTest {
     }
 
     @Test
+    void theBodyTextIsDecodedOncePerEntry() {
+        CacheEntry entry = CacheEntry.decode(sample().encoded());
+        String first = entry.bodyString();
+        assertTrue(first == entry.bodyString(), "the same text, not a copy decoded again");
+        assertTrue(first != CacheEntry.decode(sample().encoded()).bodyString(), "another entry decodes its own");
+    }
+
+    @Test
     void emptyFieldsAndNoTags() {
         CacheEntry entry = CacheEntry.decode(CacheEntry.create(404, T0, 10, 0, 0, null, null, null, Map.of(),
                 new byte[0]).encoded());
