@@ -65,23 +65,25 @@ public final class Suite implements AutoCloseable {
          * {@code MANCHETE_JAVA_OPTS} chose the options, or when the setting is not a number.
          */
         public static List<String> gatewayHeap(Map<String, String> gatewayProps) {
-            String env = System.getenv("MANCHETE_JAVA_OPTS");
-            return env != null && !env.isBlank() ? List.of() : gatewayHeapFor(gatewayProps);
+            long mb = gatewayHeapMb(gatewayProps);
+            return mb == 0 ? List.of() : List.of("-Xms" + mb + "m", "-Xmx" + mb + "m");
         }
 
-        static List<String> gatewayHeapFor(Map<String, String> gatewayProps) {
+        /** The heap {@link #gatewayHeap} sets, in MB, or 0 when it sets none. */
+        public static long gatewayHeapMb(Map<String, String> gatewayProps) {
+            String env = System.getenv("MANCHETE_JAVA_OPTS");
+            return env != null && !env.isBlank() ? 0 : gatewayHeapMbFor(gatewayProps);
+        }
+
+        static long gatewayHeapMbFor(Map<String, String> gatewayProps) {
             String pages = gatewayProps.get("manchete.page-cache.near-cache.pages");
             long n;
             try {
                 n = pages == null ? 0 : Long.parseLong(pages.trim());
             } catch (NumberFormatException e) {
-                return List.of();
+                return 0;
             }
-            if (n <= DEFAULT_NEAR_CACHE_PAGES) {
-                return List.of();
-            }
-            long mb = DEFAULT_HEAP_MB + (n - DEFAULT_NEAR_CACHE_PAGES) * 64 / 1024;
-            return List.of("-Xms" + mb + "m", "-Xmx" + mb + "m");
+            return n <= DEFAULT_NEAR_CACHE_PAGES ? 0 : DEFAULT_HEAP_MB + (n - DEFAULT_NEAR_CACHE_PAGES) * 64 / 1024;
         }
 
         String database(String name) {

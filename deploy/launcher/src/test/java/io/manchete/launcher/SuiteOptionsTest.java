@@ -19,15 +19,16 @@ class SuiteOptionsTest {
 
     @Test
     void theGatewayHeapGrowsWithItsPageNearCache() {
-        assertEquals(List.of("-Xms759m", "-Xmx759m"), Suite.Options.gatewayHeapFor(Map.of(PAGES, "11000")));
-        assertEquals(List.of("-Xms385m", "-Xmx385m"), Suite.Options.gatewayHeapFor(Map.of(PAGES, " 5016 ")));
+        assertEquals(759, Suite.Options.gatewayHeapMbFor(Map.of(PAGES, "11000")));
+        assertEquals(385, Suite.Options.gatewayHeapMbFor(Map.of(PAGES, " 5016 ")));
+        assertEquals(List.of("-Xms759m", "-Xmx759m"), Suite.Options.gatewayHeap(Map.of(PAGES, "11000")));
     }
 
     @Test
     void theDefaultHeapServesTheDefaultNearCacheAndAnythingUnreadable() {
-        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of()));
-        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of(PAGES, "5000")));
-        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of(PAGES, "200")));
-        assertEquals(List.of(), Suite.Options.gatewayHeapFor(Map.of(PAGES, "lots")));
+        assertEquals(0, Suite.Options.gatewayHeapMbFor(Map.of()));
+        assertEquals(0, Suite.Options.gatewayHeapMbFor(Map.of(PAGES, "5000")));
+        assertEquals(0, Suite.Options.gatewayHeapMbFor(Map.of(PAGES, "200")));
+        assertEquals(0, Suite.Options.gatewayHeapMbFor(Map.of(PAGES, "lots")));
     }
 }

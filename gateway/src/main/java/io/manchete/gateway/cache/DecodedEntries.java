@@ -37,6 +37,11 @@ public final class DecodedEntries {
         this.shift = Integer.numberOfTrailingZeros(size);
     }
 
+    /** A table for a near cache of {@code entries}: the power of two at or under it, 1,024 to 2^20 slots. */
+    public static DecodedEntries forNearCache(int entries) {
+        return new DecodedEntries(Integer.highestOneBit(Math.max(1024, Math.min(1 << 20, entries))));
+    }
+
     /**
      * The entry of {@code key} if it was last read under {@code stamp} (the key's counter now), or
      * {@code null}; {@link NearCacheChanges#NONE} never matches.

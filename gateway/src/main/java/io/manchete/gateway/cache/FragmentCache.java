@@ -74,8 +74,7 @@ public class FragmentCache {
         this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
         this.staleMaxAge = (int) Math.min(Integer.MAX_VALUE, config.placeholderMaxAge().toSeconds());
         this.fragmentsCached = config.fragmentCache().enabled();
-        this.decoded = new DecodedEntries(Integer.highestOneBit(Math.max(1024, Math.min(1 << 20,
-                config.pageCache().nearCache().fragments()))));
+        this.decoded = DecodedEntries.forNearCache(config.pageCache().nearCache().fragments());
     }
 
     static String key(Upstream upstream, String pathAndQuery) {

@@ -141,8 +141,7 @@ public class PageDelivery {
         this.metrics = metrics;
         this.staleRetentionSeconds = config.pageCache().staleRetention().toSeconds();
         this.lastGood = caches.lastGood();
-        this.decoded = new DecodedEntries(Integer.highestOneBit(Math.max(1024, Math.min(1 << 20,
-                config.pageCache().nearCache().pages()))));
+        this.decoded = DecodedEntries.forNearCache(config.pageCache().nearCache().pages());
     }
 
     /** Answers {@code request} through {@code done} (on the caller's Vert.x context), or {@code failed}. */

@@ -179,13 +179,12 @@ final class Report {
                 str(meta.get("mode")), str(meta.get("jvmOptions"))));
         String nearCache = o.gatewayProps().get(BenchOptions.NEAR_CACHE_PAGES);
         if (nearCache != null && o.managed()) { // a running suite keeps its own settings
-            List<String> heap = Suite.Options.gatewayHeap(o.gatewayProps());
+            long heapMb = Suite.Options.gatewayHeapMb(o.gatewayProps());
             md.append(String.format(Locale.ROOT, "In memory: the gateway's page near cache holds up to %s pages (`%s`) "
                     + "for the %,d articles, their sections and the home page, and %s tag versions%s; Varnish has 512 MB of "
                     + "storage.%n%n", nearCache, BenchOptions.NEAR_CACHE_PAGES, o.articles(),
                     o.gatewayProps().get(BenchOptions.NEAR_CACHE_TAGS),
-                    heap.isEmpty() ? "" : ", in a heap of " + heap.get(heap.size() - 1).substring("-Xmx".length())
-                            .replace("m", " MB") + " (`" + String.join(" ", heap) + "`)"));
+                    heapMb == 0 ? "" : ", in a heap of " + heapMb + " MB (`-Xms" + heapMb + "m -Xmx" + heapMb + "m`)"));
         }
         md.append("| scenario | req/s | p50 | p90 | p99 | max | errors | DB queries / 1k views | cache hits | goals |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
