@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** {@code manchete.comments.*}: the moderator token, page sizes, fragment max-age and cache lifespans. */
+/** {@code manchete.comments.*}: the moderator token, page sizes, fragment max-age, cache lifespans and group commit. */
 @ConfigMapping(prefix = "manchete.comments")
 public interface CommentsConfig {
     /** Bearer token that allows hiding comments. */
@@ -25,6 +25,19 @@ public interface CommentsConfig {
     int fragmentMaxAge();
 
     Cache cache();
+
+    Batch batch();
+
+    /** Group commit of posts (see {@code PostBatcher}). */
+    interface Batch {
+        /**
+         * While posts arrive faster than one per linger, the longest a post waits for others to share its
+         * statement, commit and cache refresh. A lone post never waits. Zero: no wait at all (batches
+         * form only from posts that arrive while one is in flight).
+         */
+        @WithDefault("PT0.005S")
+        Duration linger();
+    }
 
     interface Cache {
         /** How long a rendered first page stays in {@code comments-fragments}. */

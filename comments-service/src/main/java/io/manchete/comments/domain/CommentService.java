@@ -8,8 +8,10 @@ import io.manchete.commons.outbox.PurgeDelivery;
 import io.manchete.commons.problem.Problem;
 import io.manchete.commons.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -49,14 +51,18 @@ public class CommentService {
     private final Counter mergedRefreshes;
     private final Counter readRefreshes;
 
-    public CommentService(CommentStore store, CommentsCache cache, FragmentRenderer renderer, CommentsConfig config,
+    public CommentService(Vertx vertx, CommentStore store, CommentsCache cache, FragmentRenderer renderer, CommentsConfig config,
                           PurgeDelivery purge, MeterRegistry registry) {
         this.store = store;
         this.cache = cache;
         this.renderer = renderer;
         this.config = config;
         this.purge = purge;
-        this.batcher = new PostBatcher(store, this::afterPosts, MAX_BATCH);
+        this.batcher = new PostBatcher(vertx, store, this::afterPosts, MAX_BATCH, config.batch().linger(),
+                DistributionSummary.builder("manchete.comments.batch.posts")
+                        .description("Posts stored by one statement (group commit)")
+                        .tag("service", "comments")
+                        .register(registry));
         this.mergedRefreshes = refreshes(registry, "cache");
         this.readRefreshes = refreshes(registry, "database");
     }

@@ -6,12 +6,14 @@ import io.manchete.comments.store.CommentStore.Draft;
 import io.manchete.comments.store.CommentStore.Stored;
 import io.manchete.comments.store.DbFailures;
 import io.manchete.commons.reactive.OnContext;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +27,15 @@ import java.util.function.BiFunction;
 /**
  * Group commit of posts. Posts queue up; while no batch is in flight the queue (up to
  * {@code maxBatch} posts) goes to PostgreSQL as one statement ({@link CommentStore#insertBatch}), and
- * posts that arrive meanwhile form the next batch. At low load a post goes alone and at once; under
- * load batches grow by themselves, with no timer and no added wait.
+ * posts that arrive meanwhile form the next batch.
+ *
+ * <p>Linger: while posts arrive faster than one per {@code linger} (a moving average of the time
+ * between them), a batch waits until its oldest post has waited {@code linger}, or until it is full,
+ * so that posts that come a moment apart share one statement, one commit and one cache refresh per
+ * article. At low load no companion is expected and a post goes alone and at once; a linger of zero
+ * turns the wait off (batches then form only while one is in flight). Under a burst of comments this
+ * is what keeps PostgreSQL's commits per second, and the service's Infinispan refreshes, a fraction
+ * of the posts per second, for at most {@code linger} more per post.
  *
  * <p>A post is answered only after its batch committed and the article's cache entries were refreshed
  * with it ({@code afterCommit}, once per article and batch); a batch that fails fails every post in it,
@@ -41,37 +50,57 @@ import java.util.function.BiFunction;
  * taken in the table before is skipped by the statement and answered with the comment that holds it.
  *
  * <p>Contexts: a batch is sent on the Vert.x context of its first post, so its statements count for
- * that request; each post continues on its own context. Never blocks.
+ * that request; each post continues on its own context. Never blocks: a lingering batch waits on a
+ * Vert.x timer.
  */
 final class PostBatcher {
     private static final Logger LOG = Logger.getLogger(PostBatcher.class);
+    /** A linger this close to its end is over: not worth a timer. */
+    private static final long MIN_WAIT_NANOS = 200_000;
 
     private final CommentStore store;
     private final BiFunction<String, List<Comment>, Uni<Void>> afterCommit;
     private final int maxBatch;
+    private final Vertx vertx;
+    private final long lingerNanos;
+    private final DistributionSummary batchSizes;
     /** Guarded by {@code this}: posts not sent yet, the unsettled post per key, and whether a batch is in flight. */
     private final ArrayDeque<Post> queue = new ArrayDeque<>();
     private final Map<String, Post> byKey = new HashMap<>();
     private boolean sending;
+    /** Guarded by {@code this}: a linger timer is pending. */
+    private boolean lingering;
+    /** Guarded by {@code this}: when the last new post arrived, and the moving average of the time between posts. */
+    private long lastArrival;
+    private long gapEstimate;
 
     private static final class Post {
         final Draft draft;
         final Context context;
+        final long arrived;
         final CompletableFuture<Stored> done = new CompletableFuture<>();
 
-        Post(Draft draft, Context context) {
+        Post(Draft draft, Context context, long arrived) {
             this.draft = draft;
             this.context = context;
+            this.arrived = arrived;
         }
     }
 
     /**
      * @param afterCommit refreshes an article's cache entries with comments a batch created; must not fail
+     * @param linger      longest a batch waits for companions while posts come faster than one per linger; zero: never
+     * @param batchSizes  records the number of posts of every statement sent
      */
-    PostBatcher(CommentStore store, BiFunction<String, List<Comment>, Uni<Void>> afterCommit, int maxBatch) {
+    PostBatcher(Vertx vertx, CommentStore store, BiFunction<String, List<Comment>, Uni<Void>> afterCommit, int maxBatch,
+                Duration linger, DistributionSummary batchSizes) {
+        this.vertx = vertx;
         this.store = store;
         this.afterCommit = afterCommit;
         this.maxBatch = maxBatch;
+        this.lingerNanos = Math.max(0, linger.toNanos());
+        this.batchSizes = batchSizes;
+        this.gapEstimate = 2 * lingerNanos;
     }
 
     /** Stores the post with the next batch; emits once it is committed and in the cache. */
@@ -83,15 +112,14 @@ final class PostBatcher {
             synchronized (this) {
                 first = key == null ? null : byKey.get(key);
                 if (first == null) {
-                    post = new Post(new Draft(slug, comment.author(), comment.body(), Instant.now(), key), Vertx.currentContext());
+                    long now = System.nanoTime();
+                    post = new Post(new Draft(slug, comment.author(), comment.body(), Instant.now(), key), Vertx.currentContext(), now);
+                    arrival(now);
                     queue.add(post);
                     if (key != null) {
                         byKey.put(key, post);
                     }
-                    if (!sending) {
-                        sending = true;
-                        batch = take();
-                    }
+                    batch = due(now);
                 }
             }
             CompletableFuture<Stored> answer;
@@ -111,6 +139,51 @@ final class PostBatcher {
         });
     }
 
+    /**
+     * Guarded by {@code this}. Updates the average time between posts; a gap counts as at most twice the
+     * linger, so the average follows a burst within a few posts of its start.
+     */
+    private void arrival(long now) {
+        if (lingerNanos == 0) {
+            return;
+        }
+        long gap = lastArrival == 0 ? 2 * lingerNanos : Math.min(now - lastArrival, 2 * lingerNanos);
+        lastArrival = now;
+        gapEstimate += (gap - gapEstimate) / 4;
+    }
+
+    /**
+     * Guarded by {@code this}. The batch to send now (the caller sends it), or null: one is in flight,
+     * nothing is queued, or the queue lingers (a timer then calls {@link #lingerEnded()}).
+     */
+    private List<Post> due(long now) {
+        if (sending || queue.isEmpty()) {
+            return null;
+        }
+        long wait = lingerNanos == 0 || queue.size() >= maxBatch || gapEstimate >= lingerNanos ? 0
+                : queue.peek().arrived + lingerNanos - now;
+        if (wait <= MIN_WAIT_NANOS) {
+            sending = true;
+            return take();
+        }
+        if (!lingering) {
+            lingering = true;
+            vertx.setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> lingerEnded());
+        }
+        return null;
+    }
+
+    private void lingerEnded() {
+        List<Post> batch;
+        synchronized (this) {
+            lingering = false;
+            batch = due(System.nanoTime());
+        }
+        if (batch != null) {
+            sendOnItsContext(batch);
+        }
+    }
+
     /** Guarded by {@code this}. */
     private List<Post> take() {
         List<Post> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
@@ -126,6 +199,7 @@ final class PostBatcher {
 
     /** {@code inTurn}: the batch holds the one-in-flight turn, passed on when its statement returns. */
     private void send(List<Post> batch, boolean inTurn) {
+        batchSizes.record(batch.size());
         List<Draft> drafts = new ArrayList<>(batch.size());
         for (Post post : batch) {
             drafts.add(post.draft);
@@ -146,12 +220,15 @@ final class PostBatcher {
     private void sendNext() {
         List<Post> batch;
         synchronized (this) {
-            if (queue.isEmpty()) {
-                sending = false;
-                return;
-            }
-            batch = take();
+            sending = false;
+            batch = due(System.nanoTime());
         }
+        if (batch != null) {
+            sendOnItsContext(batch);
+        }
+    }
+
+    private void sendOnItsContext(List<Post> batch) {
         Context on = batch.get(0).context;
         if (on != null) {
             on.runOnContext(ignored -> send(batch, true));
