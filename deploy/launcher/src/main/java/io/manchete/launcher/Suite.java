@@ -1,5 +1,6 @@
 package io.manchete.launcher;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,8 +62,10 @@ public final class Suite implements AutoCloseable {
         /**
          * The gateway's heap when its page near cache is set above the default 5,000 pages: 64 KB more
          * per page, so that the pages stay within about a third of the heap (docs/operations.md,
-         * {@code manchete.page-cache.near-cache.pages}). Empty when the default heap does, when
-         * {@code MANCHETE_JAVA_OPTS} chose the options, or when the setting is not a number.
+         * {@code manchete.page-cache.near-cache.pages}), but never more than a quarter of the machine's
+         * memory (a near cache set beyond that does not fit: its JVM would fail to start or starve the
+         * other parts). Empty when the default heap does, when {@code MANCHETE_JAVA_OPTS} chose the
+         * options, or when the setting is not a number.
          */
         public static List<String> gatewayHeap(Map<String, String> gatewayProps) {
             long mb = gatewayHeapMb(gatewayProps);
@@ -72,10 +75,16 @@ public final class Suite implements AutoCloseable {
         /** The heap {@link #gatewayHeap} sets, in MB, or 0 when it sets none. */
         public static long gatewayHeapMb(Map<String, String> gatewayProps) {
             String env = System.getenv("MANCHETE_JAVA_OPTS");
-            return env != null && !env.isBlank() ? 0 : gatewayHeapMbFor(gatewayProps);
+            return env != null && !env.isBlank() ? 0 : gatewayHeapMbFor(gatewayProps, physicalMemoryMb());
         }
 
-        static long gatewayHeapMbFor(Map<String, String> gatewayProps) {
+        /** Whether the page near cache asks for more heap than {@link #gatewayHeap} gives (see there). */
+        public static boolean gatewayHeapCapped(Map<String, String> gatewayProps) {
+            long wanted = gatewayHeapMbFor(gatewayProps, Long.MAX_VALUE);
+            return wanted > 0 && gatewayHeapMb(gatewayProps) > 0 && wanted > gatewayHeapMb(gatewayProps);
+        }
+
+        static long gatewayHeapMbFor(Map<String, String> gatewayProps, long physicalMb) {
             String pages = gatewayProps.get("manchete.page-cache.near-cache.pages");
             long n;
             try {
@@ -83,7 +92,20 @@ public final class Suite implements AutoCloseable {
             } catch (NumberFormatException e) {
                 return 0;
             }
-            return n <= DEFAULT_NEAR_CACHE_PAGES ? 0 : DEFAULT_HEAP_MB + (n - DEFAULT_NEAR_CACHE_PAGES) * 64 / 1024;
+            if (n <= DEFAULT_NEAR_CACHE_PAGES) {
+                return 0;
+            }
+            long wanted = DEFAULT_HEAP_MB + (n - DEFAULT_NEAR_CACHE_PAGES) * 64 / 1024;
+            return Math.min(wanted, Math.max(DEFAULT_HEAP_MB, physicalMb / 4));
+        }
+
+        /** The machine's memory in MB; {@code Long.MAX_VALUE} when the JVM cannot tell. */
+        static long physicalMemoryMb() {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                long bytes = os.getTotalMemorySize();
+                return bytes > 0 ? bytes / (1024 * 1024) : Long.MAX_VALUE;
+            }
+            return Long.MAX_VALUE;
         }
 
         String database(String name) {
@@ -206,6 +228,11 @@ public final class Suite implements AutoCloseable {
                 .getOrDefault(spec.module().equals("gateway") ? "gateway" : spec.name(), Map.of());
         if (spec.module().equals("gateway")) {
             command.addAll(Options.gatewayHeap(overrides));
+            if (Options.gatewayHeapCapped(overrides)) {
+                progress.step(spec.name(), "warning: " + overrides.get("manchete.page-cache.near-cache.pages")
+                        + " pages in the near cache need more heap than a quarter of this machine's memory; the heap is "
+                        + Options.gatewayHeapMb(overrides) + " MB and the cache will not hold them all");
+            }
         }
         Map<String, String> props = new LinkedHashMap<>();
         props.put("quarkus.http.port", Integer.toString(spec.port()));
