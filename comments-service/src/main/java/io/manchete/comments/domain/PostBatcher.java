@@ -32,7 +32,8 @@ import java.util.function.BiFunction;
  * <p>Linger: while posts arrive faster than one per {@code linger} (a moving average of the time
  * between them), a batch waits until its oldest post has waited {@code linger}, or until it is full,
  * so that posts that come a moment apart share one statement, one commit and one cache refresh per
- * article. At low load no companion is expected and a post goes alone and at once; a linger of zero
+ * article. At low load no companion is expected and a post goes alone and at once, as does the first
+ * post after a pause of twice the linger; a linger of zero
  * turns the wait off (batches then form only while one is in flight). Under a burst of comments this
  * is what keeps PostgreSQL's commits per second, and the service's Infinispan refreshes, a fraction
  * of the posts per second, for at most {@code linger} more per post.
@@ -73,6 +74,8 @@ final class PostBatcher {
     /** Guarded by {@code this}: when the last new post arrived, and the moving average of the time between posts. */
     private long lastArrival;
     private long gapEstimate;
+    /** Guarded by {@code this}: the gap before the last new post, counted as at most twice the linger. */
+    private long lastGap;
 
     private static final class Post {
         final Draft draft;
@@ -149,6 +152,7 @@ final class PostBatcher {
         }
         long gap = lastArrival == 0 ? 2 * lingerNanos : Math.min(now - lastArrival, 2 * lingerNanos);
         lastArrival = now;
+        lastGap = gap;
         gapEstimate += (gap - gapEstimate) / 4;
     }
 
@@ -160,7 +164,8 @@ final class PostBatcher {
         if (sending || queue.isEmpty()) {
             return null;
         }
-        long wait = lingerNanos == 0 || queue.size() >= maxBatch || gapEstimate >= lingerNanos ? 0
+        // no wait: none configured, a full batch, posts slower than one per linger, or a pause just ended
+        long wait = lingerNanos == 0 || queue.size() >= maxBatch || gapEstimate >= lingerNanos || lastGap >= 2 * lingerNanos ? 0
                 : queue.peek().arrived + lingerNanos - now;
         if (wait <= MIN_WAIT_NANOS) {
             sending = true;
