@@ -33,10 +33,10 @@ import java.util.function.BiFunction;
  * between them), a batch waits until its oldest post has waited {@code linger}, or until it is full,
  * so that posts that come a moment apart share one statement, one commit and one cache refresh per
  * article. At low load no companion is expected and a post goes alone and at once, as does the first
- * post after a pause of twice the linger; a linger of zero
- * turns the wait off (batches then form only while one is in flight). Under a burst of comments this
- * is what keeps PostgreSQL's commits per second, and the service's Infinispan refreshes, a fraction
- * of the posts per second, for at most {@code linger} more per post.
+ * post after a pause of twice the linger; a linger of zero turns the wait off (batches then form only
+ * while one is in flight). Under a burst of comments this is what keeps PostgreSQL's commits per
+ * second, and the service's Infinispan refreshes, a fraction of the posts per second, for at most
+ * {@code linger} more per post.
  *
  * <p>A post is answered only after its batch committed and the article's cache entries were refreshed
  * with it ({@code afterCommit}, once per article and batch); a batch that fails fails every post in it,
