@@ -158,7 +158,7 @@ final class PostBatcher {
 
     /**
      * Guarded by {@code this}. The batch to send now (the caller sends it), or null: one is in flight,
-     * nothing is queued, or the queue lingers (a timer then calls {@link #lingerEnded()}).
+     * nothing is queued, or the queue lingers (a timer then calls {@link #sendDue}).
      */
     private List<Post> due(long now) {
         if (sending || queue.isEmpty()) {
@@ -173,19 +173,29 @@ final class PostBatcher {
         }
         if (!lingering) {
             lingering = true;
-            vertx.setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> lingerEnded());
+            vertx.setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> sendDue(false));
         }
         return null;
     }
 
-    private void lingerEnded() {
+    /** A batch's statement returned ({@code turnEnded}) or a linger timer fired: sends what is due now. */
+    private void sendDue(boolean turnEnded) {
         List<Post> batch;
         synchronized (this) {
-            lingering = false;
+            if (turnEnded) {
+                sending = false;
+            } else {
+                lingering = false;
+            }
             batch = due(System.nanoTime());
         }
         if (batch != null) {
-            sendOnItsContext(batch);
+            Context on = batch.get(0).context;
+            if (on != null) {
+                on.runOnContext(ignored -> send(batch, true));
+            } else {
+                send(batch, true);
+            }
         }
     }
 
@@ -211,35 +221,15 @@ final class PostBatcher {
         }
         Uni.createFrom().deferred(() -> store.insertBatch(drafts)).subscribe().with(outcome -> {
             if (inTurn) {
-                sendNext();
+                sendDue(true);
             }
             committed(batch, outcome);
         }, failure -> {
             if (inTurn) {
-                sendNext();
+                sendDue(true);
             }
             failed(batch, failure);
         });
-    }
-
-    private void sendNext() {
-        List<Post> batch;
-        synchronized (this) {
-            sending = false;
-            batch = due(System.nanoTime());
-        }
-        if (batch != null) {
-            sendOnItsContext(batch);
-        }
-    }
-
-    private void sendOnItsContext(List<Post> batch) {
-        Context on = batch.get(0).context;
-        if (on != null) {
-            on.runOnContext(ignored -> send(batch, true));
-        } else {
-            send(batch, true);
-        }
     }
 
     private void committed(List<Post> batch, BatchOutcome outcome) {
