@@ -80,8 +80,8 @@ public final class Suite implements AutoCloseable {
 
         /** Whether the page near cache asks for more heap than {@link #gatewayHeap} gives (see there). */
         public static boolean gatewayHeapCapped(Map<String, String> gatewayProps) {
-            long wanted = gatewayHeapMbFor(gatewayProps, Long.MAX_VALUE);
-            return wanted > 0 && gatewayHeapMb(gatewayProps) > 0 && wanted > gatewayHeapMb(gatewayProps);
+            long given = gatewayHeapMb(gatewayProps);
+            return given > 0 && gatewayHeapMbFor(gatewayProps, Long.MAX_VALUE) > given;
         }
 
         static long gatewayHeapMbFor(Map<String, String> gatewayProps, long physicalMb) {

@@ -6,18 +6,24 @@ import io.manchete.gateway.stub.Stubs;
 import io.manchete.launcher.testing.RealInfrastructure;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -184,19 +190,15 @@ class TracingTest {
         // on stream 1, and Vert.x reports the stream's close before the end of the answer
         String slug = Gateway.newStory();
         String traceId = hex(16);
-        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_2).build();
-        java.net.http.HttpResponse<String> answer = h2.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + io.restassured.RestAssured.port + "/world/" + slug))
-                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01").build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> answer = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/world/" + slug))
+                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode());
-        assertEquals(java.net.http.HttpClient.Version.HTTP_2, answer.version(), "the upgrade was taken");
+        assertEquals(HttpClient.Version.HTTP_2, answer.version(), "the upgrade was taken");
         assertTrue(answer.body().endsWith("</html>\n") || answer.body().endsWith("</html>"), "the whole page");
         SpanData page = only(awaitServerSpan(traceId), SpanKind.SERVER);
         assertEquals(200L, page.getAttributes().get(ServerSpans.STATUS));
-        assertEquals(io.opentelemetry.api.trace.StatusCode.UNSET, page.getStatus().getStatusCode(),
-                () -> page.getStatus() + " " + page.getAttributes());
+        assertEquals(StatusCode.UNSET, page.getStatus().getStatusCode(), () -> page.getStatus() + " " + page.getAttributes());
     }
 
     @Test

@@ -948,9 +948,11 @@ public final class Bench {
                         byRoute.size() > 1 ? ";" : "", route, count, p50, p99));
             });
             // a comment post's tail split: how much of it was the gateway's call to comments-service
-            double postP50 = ga.quantileMs(gb, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.50);
-            double postP99 = ga.quantileMs(gb, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.99);
-            if (byRoute.containsKey("comment") && Double.isFinite(postP50) && Double.isFinite(postP99)) {
+            double postP50 = byRoute.containsKey("comment")
+                    ? ga.quantileMs(gb, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.50) : Double.NaN;
+            double postP99 = Double.isFinite(postP50)
+                    ? ga.quantileMs(gb, Prometheus.FRAGMENT_BUCKETS, "slot", "comment-post", 0.99) : Double.NaN;
+            if (Double.isFinite(postP50) && Double.isFinite(postP99)) {
                 Map<String, Object> upstream = new LinkedHashMap<>();
                 upstream.put("p50MsAtMost", postP50);
                 upstream.put("p99MsAtMost", postP99);
